@@ -1,0 +1,3 @@
+"""Paydesk: a desktop application that gets small businesses paid."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The domain: money, invoices, customers, numbering, references. Pure Python: no Qt, no SQL."""
