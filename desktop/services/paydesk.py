@@ -1,0 +1,45 @@
+"""The facade the window and the command line talk to: one open database and its services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from desktop.services.audit import AuditService
+from desktop.services.company import CompanyService
+from desktop.services.credit_notes import CreditNoteService
+from desktop.services.customers import CustomerService
+from desktop.services.documents import DocumentService
+from desktop.services.invoicing import InvoicingService
+from desktop.services.payments import PaymentService
+from desktop.store.database import Database, OpenReport, open_database
+
+
+class Paydesk:
+    def __init__(self, db: Database, today: Callable[[], date] = date.today) -> None:
+        self.db = db
+        self.today = today
+        self.company = CompanyService(db)
+        self.customers = CustomerService(db)
+        self.invoices = InvoicingService(db, today)
+        self.credit_notes = CreditNoteService(db, today)
+        self.payments = PaymentService(db)
+        self.documents = DocumentService(db, today)
+        self.audit = AuditService(db)
+
+    @classmethod
+    def open(cls, path: Path, today: Callable[[], date] = date.today) -> Paydesk:
+        """Open (create, or migrate after a backup) the database; raises ``DatabaseProblem``."""
+        return cls(open_database(path), today)
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    @property
+    def open_report(self) -> OpenReport:
+        return self.db.report
+
+    def close(self) -> None:
+        self.db.close()
