@@ -1,0 +1,141 @@
+"""A table over many rows that stays instant: the source answers the filtered, sorted list of
+ids in SQL, and rows are built page by page only when the view shows them (as Anki's browser does).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+class RowSource(Protocol[R_co]):
+    """Where the rows come from. The filter lives in the source; the model asks for sorting."""
+
+    def ids(self, sort_key: str, descending: bool) -> list[int]: ...
+
+    def rows(self, ids: list[int]) -> dict[int, R_co]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Column(Generic[R]):
+    title: str
+    text: Callable[[R], str]
+    sort_key: str | None = None  # None: not sortable
+    align_right: bool = False
+    foreground: Callable[[R], Any] | None = None  # a QColor/QBrush or None
+
+
+class LazyTableModel(QAbstractTableModel, Generic[R]):
+    PAGE = 200
+    CACHE_ROWS = 5000
+
+    def __init__(self, columns: list[Column[R]], source: RowSource[R], default_sort: int,
+                 descending: bool = False, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._columns = columns
+        self._source = source
+        self._ids: list[int] = []
+        self._cache: OrderedDict[int, R] = OrderedDict()
+        self._sort_column = default_sort
+        self._descending = descending
+
+    # --- the list ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Ask the source again (after a filter or data change); rows are rebuilt on demand."""
+        key = self._columns[self._sort_column].sort_key or ""
+        ids = self._source.ids(key, self._descending)
+        self.beginResetModel()
+        self._ids = ids
+        self._cache.clear()
+        self.endResetModel()
+
+    def id_at(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, item_id: int) -> int | None:
+        try:
+            return self._ids.index(item_id)
+        except ValueError:
+            return None
+
+    def item(self, row: int) -> R | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        item_id = self._ids[row]
+        found = self._cache.get(item_id)
+        if found is None:
+            self._load_page(row)
+            found = self._cache.get(item_id)
+        return found
+
+    def forget(self, ids: list[int]) -> None:
+        """Drop cached rows so they are read again (after an edit) and repaint them."""
+        for item_id in ids:
+            self._cache.pop(item_id, None)
+            row = self.row_of(item_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
+
+    def _load_page(self, row: int) -> None:
+        start = (row // self.PAGE) * self.PAGE
+        page = self._ids[start:start + self.PAGE]
+        self._cache.update(self._source.rows(page))
+        while len(self._cache) > self.CACHE_ROWS:
+            self._cache.popitem(last=False)
+
+    # --- Qt's model interface ---------------------------------------------------------------
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            side = Qt.AlignmentFlag.AlignRight if column.align_right else Qt.AlignmentFlag.AlignLeft
+            return side | Qt.AlignmentFlag.AlignVCenter
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        item = self.item(index.row())
+        if item is None:
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return column.foreground(item) if column.foreground else None
+        return column.text(item)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._columns[section].title
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignRight if self._columns[section].align_right else Qt.AlignmentFlag.AlignLeft
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._columns) or self._columns[column].sort_key is None:
+            return
+        self._sort_column = column
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.layoutAboutToBeChanged.emit()
+        key = self._columns[column].sort_key or ""
+        self._ids = self._source.ids(key, self._descending)
+        self._cache.clear()
+        self.layoutChanged.emit()
+
+    @property
+    def sort_state(self) -> tuple[int, Qt.SortOrder]:
+        order = Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
+        return self._sort_column, order
