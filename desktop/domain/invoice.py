@@ -82,6 +82,7 @@ class InvoiceDraft:
     notes: str = ""
     id: InvoiceId | None = None
     kind: InvoiceKind = InvoiceKind.INVOICE
+    credited_invoice_id: InvoiceId | None = None  # for credit notes: the invoice they credit
 
     def totals(self) -> Totals:
         return compute_totals(self.lines, self.currency)

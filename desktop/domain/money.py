@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cache
 
 from babel.numbers import get_currency_precision
 
@@ -14,13 +14,13 @@ class CurrencyMismatch(ValueError):
     """Two amounts in different currencies were combined."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def precision(currency: str) -> int:
     """Number of decimal places of ``currency`` (EUR 2, JPY 0, BHD 3)."""
     return int(get_currency_precision(currency))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-precision(currency))
 

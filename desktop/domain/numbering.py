@@ -39,6 +39,18 @@ def period_key(pattern: str, issue_date: date) -> str:
     return ""
 
 
+def period_bounds(pattern: str, issue_date: date) -> tuple[date | None, date | None]:
+    """First and last day of the counter's period (``None`` where the counter never restarts)."""
+    key = period_key(pattern, issue_date)
+    if len(key) == 7:
+        first = issue_date.replace(day=1)
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return first, date.fromordinal(following.toordinal() - 1)
+    if len(key) == 4:
+        return date(issue_date.year, 1, 1), date(issue_date.year, 12, 31)
+    return None, None
+
+
 def format_number(pattern: str, issue_date: date, seq: int) -> str:
     return pattern.format(
         year=issue_date.year,

@@ -32,12 +32,19 @@ def normalize_bic(text: str) -> str:
 def normalize_vat_id(text: str, country: str | None = None) -> str:
     """A VAT ID with its country prefix (``ESB12345674``); a number without one takes ``country``."""
     compact = re.sub(r"[\s.\-]", "", text).upper()
-    if country and compact[:2].isdigit():
-        compact = ("EL" if country.upper() == "GR" else country.upper()) + compact
-    try:
-        return str(vatin.validate(compact))
-    except StdnumError as error:
-        raise ValueError(f"Not a valid VAT ID ({_first_sentence(error)}).") from None
+    candidates = [compact]
+    if country:
+        prefix = "EL" if country.upper() == "GR" else country.upper()
+        if not compact.startswith(prefix):
+            candidates.append(prefix + compact)
+    first_error: StdnumError | None = None
+    for candidate in candidates:
+        try:
+            return str(vatin.validate(candidate))
+        except StdnumError as error:
+            first_error = first_error or error
+    assert first_error is not None
+    raise ValueError(f"Not a valid VAT ID ({_first_sentence(first_error)}).")
 
 
 def normalize_email(text: str) -> str:
