@@ -12,11 +12,11 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop.domain.customer import Customer  # noqa: E402
-from desktop.domain.ids import CustomerId, InvoiceId  # noqa: E402
-from desktop.domain.invoice import InvoiceDraft, InvoiceLine  # noqa: E402
-from desktop.services.demo import DEMO_COMPANY  # noqa: E402
-from desktop.services.paydesk import Paydesk  # noqa: E402
+from desktop.domain.customer import Customer
+from desktop.domain.ids import CustomerId, InvoiceId
+from desktop.domain.invoice import InvoiceDraft, InvoiceLine
+from desktop.services.demo import DEMO_COMPANY
+from desktop.services.paydesk import Paydesk
 
 TODAY = date(2026, 11, 21)
 

@@ -31,7 +31,7 @@ def _raw(path: Path) -> sqlite3.Connection:
 ])
 def test_database_refuses_changes_to_issued_invoices(paydesk: Paydesk, make_invoice: MakeInvoice, statement: str) -> None:
     make_invoice("100.00")
-    with _raw(paydesk.path) as conn, pytest.raises(sqlite3.IntegrityError, match="cannot be|append-only"):
+    with _raw(paydesk.path) as conn, pytest.raises(sqlite3.IntegrityError, match=r"cannot be|append-only"):
         conn.execute(statement)
 
 

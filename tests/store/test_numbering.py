@@ -51,7 +51,7 @@ def test_credit_notes_have_their_own_series(paydesk: Paydesk, make_invoice: Make
     assert paydesk.invoices.get(make_invoice("10.00", issue=TODAY)).number == "2026-00002"
 
 
-def _finalize_worker(path: str, start: int, count: int, queue: "multiprocessing.Queue[list[str]]") -> None:
+def _finalize_worker(path: str, start: int, count: int, queue: multiprocessing.Queue[list[str]]) -> None:
     paydesk = Paydesk.open(Path(path), today=lambda: TODAY)
     customer_id = paydesk.customers.id_by_number("1")
     assert customer_id is not None
