@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 from itertools import groupby
@@ -188,25 +187,19 @@ def finalize_in(
     bill = store.bill_to(conn, {c.customer_id for c in candidates})
     now = utcnow()
     total = len(numbered)
-    by_kind: dict[str, int] = defaultdict(int)
     for start_index in range(0, total, _CHUNK):
         if cancel is not None:
             cancel.check()
         chunk = numbered[start_index:start_index + _CHUNK]
-        rows = []
+        issued: list[store.IssuedRow] = []
         for c, number in chunk:
             to = bill[c.customer_id]
-            rows.append({
-                "b_id": c.id, "number": number, "finalized_at": now,
-                "reference": creditor_reference(number) if c.kind is InvoiceKind.INVOICE else None,
-                "bill_name": to.name, "bill_address": to.address, "bill_vat_id": to.vat_id,
-                "bill_language": to.language, "bill_country": to.country,
-            })
-            by_kind[c.kind.value] += 1
-        store.mark_issued(conn, rows)
+            reference = creditor_reference(number) if c.kind is InvoiceKind.INVOICE else None
+            issued.append((number, reference, to.name, to.address, to.vat_id, to.language, to.country, c.id))
+        store.mark_issued(conn, issued, now)
         audit.record_many(conn, [
-            {"action": f"{c.kind.value}.finalized", "entity": "invoice", "entity_id": c.id,
-             "summary": f"{'Credit note' if c.kind is InvoiceKind.CREDIT_NOTE else 'Invoice'} {number} issued"}
+            (f"{c.kind.value}.finalized", "invoice", c.id,
+             f"{'Credit note' if c.kind is InvoiceKind.CREDIT_NOTE else 'Invoice'} {number} issued")
             for c, number in chunk
         ])
         progress(min(start_index + _CHUNK, total), total)

@@ -17,12 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 from desktop.domain.errors import DatabaseProblem
 from desktop.store import migrate
+
+__all__ = ["Connection", "Database", "DatabaseProblem", "OpenReport", "open_database"]
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +113,9 @@ def _check_file(path: Path) -> bool:
 def _make_engine(path: Path) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
-        poolclass=NullPool,
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=4,
         connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
     )
 

@@ -21,12 +21,19 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("naive datetime: instants must be timezone-aware")
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
+        return instant_text(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return datetime.fromisoformat(value).astimezone(UTC)
+
+
+def instant_text(value: datetime) -> str:
+    """How an instant is stored: ISO 8601 in UTC with microseconds (also for raw bulk statements)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("naive datetime: instants must be timezone-aware")
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def utcnow() -> datetime:
