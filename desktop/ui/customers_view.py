@@ -1,0 +1,262 @@
+"""The customer list: search as you type and sort by header, both answered in SQL; new, edit, delete."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.errors import PaydeskError, ValidationError
+from desktop.domain.ids import CustomerId
+from desktop.domain.languages import LANGUAGES
+from desktop.domain.listing import CustomerSort
+from desktop.services.customers import CustomerListRow
+from desktop.services.paydesk import Paydesk
+from desktop.services.tasks import CancelToken, ProgressCallback
+from desktop.ui.customer_editor import CustomerEditor
+from desktop.ui.lazy_table import Column, LazyTableModel
+from desktop.ui.tasks import TaskRunner
+
+SEARCH_DELAY_MS = 200
+NAME_COLUMN = 1
+
+
+class CustomerSource:
+    """The customers matching ``text``, sorted in SQL; rows built on demand."""
+
+    def __init__(self, paydesk: Paydesk) -> None:
+        self._paydesk = paydesk
+        self.text = ""
+
+    def ids(self, sort_key: str, descending: bool) -> list[int]:
+        sort = CustomerSort(sort_key) if sort_key else CustomerSort.NAME
+        return list(self._paydesk.customers.search(self.text, sort, descending))
+
+    def rows(self, ids: list[int]) -> dict[int, CustomerListRow]:
+        return dict(self._paydesk.customers.rows([CustomerId(i) for i in ids]))
+
+
+class CustomersView(QWidget):
+    """Every customer, searchable and sortable, with New (Ctrl+N), Edit (Enter) and Delete.
+
+    Signals:
+        changed: a customer was created, changed or deleted here.
+    """
+
+    changed = Signal()
+
+    def __init__(self, paydesk: Paydesk, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._paydesk = paydesk
+        self._tasks = tasks
+        self._source = CustomerSource(paydesk)
+        self._columns: list[Column[CustomerListRow]] = [
+            Column(self.tr("Number"), lambda r: r.number, CustomerSort.NUMBER.value),
+            Column(self.tr("Name"), lambda r: r.name, CustomerSort.NAME.value),
+            Column(self.tr("City"), lambda r: r.city, CustomerSort.CITY.value),
+            Column(self.tr("Country"), lambda r: r.country, CustomerSort.COUNTRY.value),
+            Column(self.tr("Email"), lambda r: r.email, CustomerSort.EMAIL.value),
+            Column(self.tr("Language"), lambda r: LANGUAGES.get(r.language, r.language)),
+        ]
+        self.model: LazyTableModel[CustomerListRow] = LazyTableModel(self._columns, self._source, NAME_COLUMN, parent=self)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(self.tr("Search number, name, city or email…"))
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(self._search_timer.start)
+
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        for column, width in enumerate((90, 260, 150, 70, 240, 100)):
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSortIndicator(NAME_COLUMN, Qt.SortOrder.AscendingOrder)
+        self._sort_indicator = (NAME_COLUMN, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._on_sort_indicator)
+        self.table.setSortingEnabled(True)
+        self.table.activated.connect(self._on_activated)  # Enter, or a double-click (as the platform says)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self._kept: CustomerId | None = None
+        self.model.layoutAboutToBeChanged.connect(self._keep_selection)
+        self.model.layoutChanged.connect(self._restore_selection)
+
+        self.hint = QLabel(self)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: palette(placeholder-text); font-size: 13pt;")
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.hint)
+        self.count = QLabel(self)
+
+        self.new_action = QAction(self.tr("New customer…"), self)
+        self.new_action.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        self.new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.new_action.triggered.connect(self.new_customer)
+        self.edit_action = QAction(self.tr("Edit…"), self)
+        self.edit_action.setToolTip(self.tr("Edit the selected customer (Enter or double-click)"))
+        self.edit_action.triggered.connect(self.edit_selected)
+        self.delete_action = QAction(self.tr("Delete…"), self)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.addAction(self.new_action)
+        self.table.addAction(self.delete_action)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        for action in (self.new_action, self.edit_action, self.delete_action):
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            bar.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.count)
+        self.refresh()
+
+    # --- public -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Read the list again (after a change anywhere); the selected customer stays selected."""
+        selected = self.selected_id()
+        self.model.refresh()
+        if selected is not None:
+            self.select(selected)
+        self._update_state()
+
+    def selected_id(self) -> CustomerId | None:
+        rows = self.table.selectionModel().selectedRows()
+        return CustomerId(self.model.id_at(rows[0].row())) if rows else None
+
+    def select(self, customer_id: CustomerId) -> None:
+        row = self.model.row_of(customer_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def apply_search(self) -> None:
+        """Filter now (the search box calls this ~200 ms after the last keystroke)."""
+        self._search_timer.stop()
+        self._source.text = self.search.text()
+        self.refresh()
+
+    def new_customer(self) -> CustomerEditor | None:
+        return self._open_editor(None)
+
+    def edit_selected(self) -> CustomerEditor | None:
+        customer_id = self.selected_id()
+        return self._open_editor(customer_id) if customer_id is not None else None
+
+    def delete_selected(self) -> None:
+        customer_id = self.selected_id()
+        row = self.model.item(self.model.row_of(customer_id) or 0) if customer_id is not None else None
+        if customer_id is None or row is None:
+            return
+        question = self.tr("Delete customer %1 %2? This cannot be undone.").replace("%1", row.number).replace("%2", row.name)
+        if not self._confirm(self.tr("Delete customer"), question):
+            return
+
+        def work(_progress: ProgressCallback, _token: CancelToken) -> None:
+            self._paydesk.customers.delete(customer_id)
+
+        self._tasks.run(work, lambda _result: self._after_change(None), title=self.tr("Deleting customer…"),
+                        on_failure=self._show_error, dialog_parent=self)
+
+    # --- inside -----------------------------------------------------------------------------
+    def _open_editor(self, customer_id: CustomerId | None) -> CustomerEditor | None:
+        try:
+            editor = CustomerEditor(self._paydesk, self, customer_id)
+        except PaydeskError as error:
+            self._show_error(error)
+            self.refresh()
+            return None
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.saved.connect(lambda saved_id: self._after_change(CustomerId(saved_id)))
+        editor.open()
+        return editor
+
+    def _after_change(self, customer_id: CustomerId | None) -> None:
+        self.refresh()
+        if customer_id is not None:
+            self.select(customer_id)
+        self.changed.emit()
+
+    def _confirm(self, title: str, question: str) -> bool:
+        """Ask before a change that cannot be undone (tests replace this)."""
+        answer = QMessageBox.question(self, title, question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _show_error(self, error: BaseException) -> None:
+        text = "\n".join(error.fields.values()) if isinstance(error, ValidationError) else str(error)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Customers"), text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _keep_selection(self) -> None:
+        self._kept = self.selected_id()
+
+    def _restore_selection(self) -> None:
+        self.table.clearSelection()
+        if self._kept is not None:
+            self.select(self._kept)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.edit_selected()
+
+    def _on_sort_indicator(self, column: int, order: Qt.SortOrder) -> None:
+        header = self.table.horizontalHeader()
+        if not 0 <= column < len(self._columns) or self._columns[column].sort_key is None:
+            header.blockSignals(True)
+            header.setSortIndicator(*self._sort_indicator)
+            header.blockSignals(False)
+            return
+        self._sort_indicator = (column, order)
+
+    def _update_state(self) -> None:
+        shown = self.model.rowCount()
+        text = self._source.text.strip()
+        if shown:
+            self.stack.setCurrentWidget(self.table)
+        elif text:
+            self.hint.setText(self.tr("No customer matches “%1”.").replace("%1", text))
+            self.stack.setCurrentWidget(self.hint)
+        else:
+            self.hint.setText(self.tr("No customers yet.\nClick “New customer…” (Ctrl+N) to add the first one."))
+            self.stack.setCurrentWidget(self.hint)
+        if text:
+            self.count.setText(self.tr("Customers matching “%1”: %2").replace("%1", text).replace("%2", str(shown)))
+        else:
+            self.count.setText(self.tr("Customers: %1").replace("%1", str(shown)))
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        has_selection = self.selected_id() is not None
+        self.edit_action.setEnabled(has_selection)
+        self.delete_action.setEnabled(has_selection)
+
