@@ -39,6 +39,7 @@ def drafts(customers: list[CustomerId], count: int, lines: int = 5, start: date 
         issue = start + timedelta(days=n * 300 // max(count, 1))
         result.append(InvoiceDraft(
             customer_id=customers[n % len(customers)], currency="EUR", issue_date=issue, due_date=issue + timedelta(days=30),
-            lines=[InvoiceLine(f"Service {k} for order {n}", Decimal(k + 1), Decimal("19.95"), Decimal(21)) for k in range(lines)],
+            lines=[InvoiceLine(f"Service {k} for order {n}", Decimal(k + 1), Decimal("19.95"), Decimal(21))
+                   for k in range(lines)],
         ))
     return result
