@@ -5,7 +5,7 @@ ids in SQL, and rows are built page by page only when the view shows them (as An
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -22,7 +22,7 @@ class RowSource(Protocol[R_co]):
 
     def ids(self, sort_key: str, descending: bool) -> list[int]: ...
 
-    def rows(self, ids: list[int]) -> dict[int, R_co]: ...
+    def rows(self, ids: list[int]) -> Mapping[int, R_co]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         self._columns = columns
         self._source = source
         self._ids: list[int] = []
+        self._rows: dict[int, int] | None = None  # id -> row, built when first needed
         self._cache: OrderedDict[int, R] = OrderedDict()
         self._sort_column = default_sort
         self._descending = descending
@@ -55,17 +56,28 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         ids = self._source.ids(key, self._descending)
         self.beginResetModel()
         self._ids = ids
+        self._rows = None
         self._cache.clear()
         self.endResetModel()
 
     def id_at(self, row: int) -> int:
         return self._ids[row]
 
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
     def row_of(self, item_id: int) -> int | None:
-        try:
-            return self._ids.index(item_id)
-        except ValueError:
-            return None
+        if self._rows is None:
+            self._rows = {item_id: row for row, item_id in enumerate(self._ids)}
+        return self._rows.get(item_id)
+
+    def items(self, rows: list[int]) -> list[R]:
+        """The rows' items, reading the missing ones in one go (for a large selection)."""
+        wanted = [self._ids[row] for row in rows if 0 <= row < len(self._ids)]
+        missing = [item_id for item_id in wanted if item_id not in self._cache]
+        loaded = self._source.rows(missing) if missing else {}
+        found = [loaded.get(item_id) or self._cache.get(item_id) for item_id in wanted]
+        return [item for item in found if item is not None]
 
     def item(self, row: int) -> R | None:
         if not 0 <= row < len(self._ids):
@@ -121,18 +133,30 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._columns[section].title
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return Qt.AlignmentFlag.AlignRight if self._columns[section].align_right else Qt.AlignmentFlag.AlignLeft
+            side = Qt.AlignmentFlag.AlignRight if self._columns[section].align_right else Qt.AlignmentFlag.AlignLeft
+            return side | Qt.AlignmentFlag.AlignVCenter
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self._columns) or self._columns[column].sort_key is None:
             return
+        descending = order == Qt.SortOrder.DescendingOrder
+        ids = self._source.ids(self._columns[column].sort_key or "", descending)
         self._sort_column = column
-        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._descending = descending
+        if set(ids) != set(self._ids):  # the data changed meanwhile: start over
+            self.beginResetModel()
+            self._ids, self._rows = ids, None
+            self._cache.clear()
+            self.endResetModel()
+            return
         self.layoutAboutToBeChanged.emit()
-        key = self._columns[column].sort_key or ""
-        self._ids = self._source.ids(key, self._descending)
-        self._cache.clear()
+        old = self.persistentIndexList()
+        moved_ids = [self._ids[index.row()] for index in old]
+        self._ids, self._rows = ids, None
+        self.changePersistentIndexList(old, [
+            self.index(self.row_of(item_id) or 0, index.column()) for item_id, index in zip(moved_ids, old, strict=True)
+        ])
         self.layoutChanged.emit()
 
     @property

@@ -7,17 +7,15 @@ Database work goes to one serial thread (SQLite has one writer); call ``TaskRunn
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop.domain.errors import PaydeskError
 from desktop.services.tasks import Cancelled, CancelToken, ProgressCallback
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 PROGRESS_DELAY_MS = 600
 
@@ -61,10 +59,11 @@ class Task(QObject, Generic[T]):
 
     finished = Signal()
 
-    def __init__(self, parent: QObject, title: str, dialog_parent: QWidget | None) -> None:
+    def __init__(self, parent: QObject, title: str, dialog_parent: QWidget | None, cancellable: bool = True) -> None:
         super().__init__(parent)
         self.token = CancelToken()
         self._title = title
+        self._cancellable = cancellable
         self._dialog_parent = dialog_parent
         self._dialog: QProgressDialog | None = None
         self._last = (0, 0)
@@ -86,6 +85,9 @@ class Task(QObject, Generic[T]):
     def _show_progress(self) -> None:
         dialog = QProgressDialog(self._title, self.tr("Cancel"), 0, 0, self._dialog_parent)
         dialog.setWindowTitle(self._title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        if not self._cancellable:
+            dialog.setCancelButton(None)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
@@ -107,8 +109,9 @@ class TaskRunner(QObject):
     """Runs work on a background thread: ``run(work, on_success, on_failure)``.
 
     ``work(progress, token)`` runs off the UI thread; callbacks run on the UI thread. A
-    ``PaydeskError`` (including a cancel) goes to ``on_failure`` if given, else to ``report``.
-    Anything else is a bug: it is logged and reported as one.
+    ``PaydeskError`` (including a cancel) goes to ``on_failure`` if given, else to ``report``
+    (a cancel without ``on_failure`` is dropped). Anything else is a bug and goes to ``report``,
+    which logs it (the crash handler does).
     """
 
     def __init__(self, parent: QObject, report: Callable[[BaseException], None], threads: int = 1) -> None:
@@ -121,8 +124,10 @@ class TaskRunner(QObject):
     def run(
         self, work: Work[T], on_success: Callable[[T], None], *, title: str = "",
         on_failure: Callable[[BaseException], None] | None = None, dialog_parent: QWidget | None = None,
+        cancellable: bool = True,
     ) -> Task[T]:
-        task: Task[T] = Task(self, title or self.tr("Working…"), dialog_parent)
+        """``cancellable=False`` for work that cannot stop halfway: its progress dialog has no Cancel button."""
+        task: Task[T] = Task(self, title or self.tr("Working…"), dialog_parent, cancellable)
         signals = _Signals(task)
         signals.progressed.connect(task._on_progress)
 
@@ -137,8 +142,6 @@ class TaskRunner(QObject):
             task._close()
             try:
                 assert isinstance(error, BaseException)
-                if not isinstance(error, PaydeskError):
-                    log.error("background work failed", exc_info=error)
                 if on_failure is not None and isinstance(error, PaydeskError):
                     on_failure(error)
                 elif not isinstance(error, Cancelled):
@@ -157,6 +160,10 @@ class TaskRunner(QObject):
         self._running.discard(task)
         task.finished.emit()
         task.deleteLater()
+
+    def cancel_all(self) -> None:
+        for task in list(self._running):
+            task.cancel()
 
     def busy(self) -> bool:
         return bool(self._running)
