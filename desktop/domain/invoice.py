@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from desktop.domain.errors import ValidationError
 from desktop.domain.ids import CustomerId, InvoiceId
-from desktop.domain.money import ZERO, round_money
+from desktop.domain.money import ZERO, precision, round_money
 from desktop.domain.states import InvoiceKind, InvoiceStatus
 
 HUNDRED = Decimal(100)
@@ -97,17 +97,28 @@ def validate_draft(draft: InvoiceDraft, *, for_finalize: bool = False) -> None:
         problems["currency"] = "Use a three-letter ISO currency code such as EUR."
     if draft.due_date < draft.issue_date:
         problems["due_date"] = "The due date cannot be before the issue date."
+    places = precision(draft.currency) if "currency" not in problems else 2
     for index, line in enumerate(draft.lines):
         where = f"lines[{index}]"
+        for name, value, allowed_places, label in (
+            ("unit_price", line.unit_price, places, "the unit price"),
+            ("quantity", line.quantity, 3, "the quantity"),
+            ("discount", line.discount_percent, 2, "the discount"),
+            ("vat_rate", line.vat_rate, 2, "the VAT rate"),
+        ):
+            if _decimals(value) > allowed_places:
+                problems[f"{where}.{name}"] = f"Line {index + 1}: {label} allows at most {allowed_places} decimals."
         if not line.description.strip():
             problems[f"{where}.description"] = f"Line {index + 1} needs a description."
-        if line.quantity <= 0 or line.quantity > MAX_QUANTITY:
+        if f"{where}.quantity" in problems:
+            pass
+        elif line.quantity <= 0 or line.quantity > MAX_QUANTITY:
             problems[f"{where}.quantity"] = f"Line {index + 1}: the quantity must be above zero."
-        if abs(line.unit_price) > MAX_UNIT_PRICE:
+        if abs(line.unit_price) > MAX_UNIT_PRICE and f"{where}.unit_price" not in problems:
             problems[f"{where}.unit_price"] = f"Line {index + 1}: the unit price is too large."
-        if not ZERO <= line.discount_percent <= HUNDRED:
+        if not ZERO <= line.discount_percent <= HUNDRED and f"{where}.discount" not in problems:
             problems[f"{where}.discount"] = f"Line {index + 1}: the discount must be between 0 and 100%."
-        if not ZERO <= line.vat_rate <= HUNDRED:
+        if not ZERO <= line.vat_rate <= HUNDRED and f"{where}.vat_rate" not in problems:
             problems[f"{where}.vat_rate"] = f"Line {index + 1}: the VAT rate must be between 0 and 100%."
     if for_finalize:
         if not draft.lines:
@@ -116,6 +127,11 @@ def validate_draft(draft: InvoiceDraft, *, for_finalize: bool = False) -> None:
             problems["lines"] = "The invoice total must be above zero; write a credit note instead."
     if problems:
         raise ValidationError(problems)
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 @dataclass(frozen=True, slots=True)

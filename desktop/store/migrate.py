@@ -1,16 +1,22 @@
-"""Alembic, driven from code: the app migrates its own file on open."""
+"""Alembic, driven from code: the app migrates its own file on open.
+
+Alembic (with Mako) is imported only when a migration runs or the revisions are listed, not at
+start-up: opening a current database reads ``alembic_version`` with a plain query and compares it
+with the newest revision file's name.
+"""
 
 from __future__ import annotations
 
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -23,6 +29,8 @@ class Status(Enum):
 
 
 def config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -30,15 +38,17 @@ def config(connection: Connection | None = None) -> Config:
     return cfg
 
 
-@lru_cache(maxsize=1)
+@cache
 def _script() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(config())
 
 
+@cache
 def head() -> str:
-    revision = _script().get_current_head()
-    assert revision is not None
-    return revision
+    """The newest revision. Revision files are named ``NNNN_topic.py`` with revision ``NNNN``."""
+    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
 def known_revisions() -> set[str]:
@@ -46,7 +56,9 @@ def known_revisions() -> set[str]:
 
 
 def current_revision(conn: Connection) -> str | None:
-    return MigrationContext.configure(conn).get_current_revision()
+    if "alembic_version" not in inspect(conn).get_table_names():
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def has_tables(conn: Connection) -> bool:
@@ -64,4 +76,6 @@ def status(current: str | None) -> Status:
 
 
 def upgrade(conn: Connection, target: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(config(conn), target)

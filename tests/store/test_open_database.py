@@ -167,3 +167,7 @@ def test_readers_are_not_blocked_by_a_writer(paydesk: Paydesk, make_invoice: Mak
     finally:
         release.set()
         writer.join()
+
+
+def test_head_from_file_names_is_alembics_head() -> None:
+    assert migrate.head() == migrate._script().get_current_head()

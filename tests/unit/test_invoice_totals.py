@@ -74,3 +74,13 @@ def test_finalizing_needs_lines_and_a_positive_total() -> None:
         validate_draft(_draft(lines=[]), for_finalize=True)
     with pytest.raises(ValidationError, match="above zero"):
         validate_draft(_draft(lines=[InvoiceLine("Refund", D(1), D("-10"))]), for_finalize=True)
+
+
+def test_more_decimals_than_can_be_stored_is_a_field_error_not_a_crash() -> None:
+    draft = _draft(lines=[InvoiceLine("Work", D("1.0005"), D("10.001"), D("21.005"), discount_percent=D("1.125"))])
+    with pytest.raises(ValidationError) as caught:
+        validate_draft(draft)
+    assert set(caught.value.fields) == {"lines[0].quantity", "lines[0].unit_price", "lines[0].vat_rate", "lines[0].discount"}
+    validate_draft(_draft(lines=[InvoiceLine("Work", D("1.500"), D("10.10"), D("21.00"))]))
+    with pytest.raises(ValidationError, match="at most 0 decimals"):
+        validate_draft(_draft(currency="JPY", lines=[InvoiceLine("Work", D(1), D("10.5"))]))
