@@ -121,6 +121,7 @@ class InvoiceRow(Base):
         CheckConstraint("due_date >= issue_date", name="due_after_issue"),
         Index("ix_invoices_status_due_date", "status", "due_date"),
         Index("ix_invoices_customer_id_issue_date", "customer_id", "issue_date"),
+        Index("ix_invoices_issue_date_id_status_due_date", "issue_date", "id", "status", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

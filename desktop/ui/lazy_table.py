@@ -43,6 +43,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         super().__init__(parent)
         self._columns = columns
         self._source = source
+        self._loaded = False
         self._ids: list[int] = []
         self._rows: dict[int, int] | None = None  # id -> row, built when first needed
         self._cache: OrderedDict[int, R] = OrderedDict()
@@ -55,6 +56,7 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         key = self._columns[self._sort_column].sort_key or ""
         ids = self._source.ids(key, self._descending)
         self.beginResetModel()
+        self._loaded = True
         self._ids = ids
         self._rows = None
         self._cache.clear()
@@ -141,6 +143,8 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
         if not 0 <= column < len(self._columns) or self._columns[column].sort_key is None:
             return
         descending = order == Qt.SortOrder.DescendingOrder
+        if self._loaded and (column, descending) == (self._sort_column, self._descending):
+            return  # already in this order (the view asks again when sorting is switched on)
         ids = self._source.ids(self._columns[column].sort_key or "", descending)
         self._sort_column = column
         self._descending = descending

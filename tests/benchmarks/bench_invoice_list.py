@@ -16,13 +16,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from _common import drafts, open_with_customers, peak_mb  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from _common import drafts, open_with_customers, peak_mb
+from PySide6.QtWidgets import QApplication
 
-from desktop.domain.listing import InvoiceFilter, InvoiceSort  # noqa: E402
-from desktop.domain.states import InvoiceStatus  # noqa: E402
-from desktop.ui.invoices_view import InvoicesView  # noqa: E402
-from desktop.ui.tasks import TaskRunner  # noqa: E402
+from desktop.domain.listing import InvoiceFilter, InvoiceSort
+from desktop.domain.states import InvoiceStatus
+from desktop.ui.invoices_view import InvoicesView
+from desktop.ui.tasks import TaskRunner
 
 
 def timed(action: Callable[[], object], app: QApplication) -> float:
@@ -60,7 +60,7 @@ def main() -> None:
     model = view.model
     print(f"open: list of {model.rowCount():,} rows shown in {opened * 1000:.0f} ms (target < 500 ms)")
 
-    source = view.source
+    source = view._source  # the filter lives in the source; the bench sets it as the filter bar would
     filters: list[tuple[str, InvoiceFilter]] = [
         ("text '00042'", InvoiceFilter(text="00042")),
         ("customer name 'Customer 0150'", InvoiceFilter(text="Customer 0150")),
