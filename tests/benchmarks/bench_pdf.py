@@ -23,11 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from desktop.documents.invoice_pdf import render_invoice  # noqa: E402
-from desktop.domain.document import InvoiceDocument  # noqa: E402
-from desktop.domain.invoice import InvoiceLine, compute_totals  # noqa: E402
-from desktop.domain.reference import creditor_reference  # noqa: E402
-from tests.documents.sample_documents import make_document  # noqa: E402
+from reportlab.lib import rl_accel
+
+from desktop.documents.invoice_pdf import render_invoice
+from desktop.domain.document import InvoiceDocument
+from desktop.domain.invoice import InvoiceLine, compute_totals
+from desktop.domain.reference import creditor_reference
+from tests.documents.sample_documents import make_document
 
 TARGET_PER_SECOND = 200
 
@@ -67,17 +69,37 @@ def build_documents(count: int) -> list[InvoiceDocument]:
         documents.append(replace(
             base, number=number, issue_date=issue, due_date=issue + timedelta(days=30), language=language,
             locale=locale, bill_name=name, bill_address_lines=address, customer_number=str(1000 + n % 250),
-            lines=lines, totals=totals, reference=creditor_reference(number), amount_due=totals.total,
+            lines=lines, totals=totals, reference=creditor_reference(number), amount_due=totals.total, notes=f"PO {n:06}",
         ))
     return documents
 
 
-def render_chunk(documents: list[InvoiceDocument]) -> list[bytes]:
-    return [render_invoice(doc) for doc in documents]
+def render_chunk(documents: list[InvoiceDocument]) -> tuple[list[bytes], float]:
+    """The PDFs (sent back to the parent, as the export does) and the worker's CPU seconds for them."""
+    started = time.process_time()
+    pdfs = [render_invoice(doc) for doc in documents]
+    return pdfs, time.process_time() - started
 
 
 def chunks(documents: list[InvoiceDocument], size: int) -> list[list[InvoiceDocument]]:
     return [documents[start:start + size] for start in range(0, len(documents), size)]
+
+
+def busy_before(seconds: float = 1.0) -> float | None:
+    """How busy the CPUs were (0..1) over a moment before the run: other work there lowers the rates."""
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as stat:
+            values = [int(v) for v in stat.readline().split()[1:]]
+        idle = values[3] + values[4]
+        return sum(values) - idle, sum(values)
+
+    try:
+        busy1, total1 = sample()
+        time.sleep(seconds)
+        busy2, total2 = sample()
+    except OSError:
+        return None
+    return (busy2 - busy1) / max(1, total2 - total1)
 
 
 def peak_mb(who: int) -> float:
@@ -93,12 +115,18 @@ def main() -> None:
     args = parser.parse_args()
 
     documents = build_documents(args.count)
+    busy = busy_before()
 
+    sizes: list[int] = []
+    worker_cpu = 0.0
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        sizes = [len(pdf) for batch in pool.map(render_chunk, chunks(documents, args.chunk)) for pdf in batch]
+        for pdfs, cpu in pool.map(render_chunk, chunks(documents, args.chunk)):
+            sizes.extend(len(pdf) for pdf in pdfs)
+            worker_cpu += cpu
     pool_seconds = time.perf_counter() - start
     pool_rate = len(sizes) / pool_seconds
+    cpu_ms = worker_cpu / len(sizes) * 1000
 
     sample = documents[: args.baseline]
     render_invoice(sample[0])  # fonts registered and modules warm, as in a worker after its first invoice
@@ -114,7 +142,14 @@ def main() -> None:
     print(f"single process: {len(sample)} invoices in {single_seconds:.1f} s = {single_rate:.0f}/s "
           f"({1000 / single_rate:.1f} ms per invoice)")
     print(f"speed-up with {args.workers} workers: {pool_rate / single_rate:.2f}x")
+    busy_note = "unknown" if busy is None else f"{busy:.0%}"
+    if busy is not None and busy > 0.2:
+        busy_note += ": other processes were running, the rates above are lower than on an idle machine"
+    print(f"worker CPU: {cpu_ms:.1f} ms per invoice, so {args.workers} idle cores could do "
+          f"{args.workers * 1000 / cpu_ms:.0f}/s (CPU busy before the run: {busy_note})")
     print(f"mean PDF size: {sum(sizes) / len(sizes) / 1024:.1f} KiB")
+    accelerated = bool(rl_accel._c_funcs)
+    print(f"ReportLab C accelerator (rl-accel): {'installed' if accelerated else 'not installed (pure Python)'}")
     print(f"peak memory: main process {peak_mb(resource.RUSAGE_SELF):.0f} MiB, "
           f"largest worker {peak_mb(resource.RUSAGE_CHILDREN):.0f} MiB")
 
