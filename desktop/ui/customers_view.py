@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QStackedWidget,
     QTableView,
     QToolButton,
@@ -18,13 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.errors import PaydeskError, ValidationError
+from desktop.domain.errors import PaydeskError
 from desktop.domain.ids import CustomerId
 from desktop.domain.languages import LANGUAGES
 from desktop.domain.listing import CustomerSort
 from desktop.services.customers import CustomerListRow
 from desktop.services.paydesk import Paydesk
 from desktop.services.tasks import CancelToken, ProgressCallback
+from desktop.ui import messages
 from desktop.ui.customer_editor import CustomerEditor
 from desktop.ui.lazy_table import Column, LazyTableModel
 from desktop.ui.tasks import TaskRunner
@@ -177,7 +177,7 @@ class CustomersView(QWidget):
         if customer_id is None or row is None:
             return
         question = self.tr("Delete customer %1 %2? This cannot be undone.").replace("%1", row.number).replace("%2", row.name)
-        if not self._confirm(self.tr("Delete customer"), question):
+        if not messages.confirm(self, self.tr("Delete customer"), question, self.tr("Delete")):
             return
 
         def work(_progress: ProgressCallback, _token: CancelToken) -> None:
@@ -205,17 +205,8 @@ class CustomersView(QWidget):
             self.select(customer_id)
         self.changed.emit()
 
-    def _confirm(self, title: str, question: str) -> bool:
-        """Ask before a change that cannot be undone (tests replace this)."""
-        answer = QMessageBox.question(self, title, question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
-
     def _show_error(self, error: BaseException) -> None:
-        text = "\n".join(error.fields.values()) if isinstance(error, ValidationError) else str(error)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Customers"), text, QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        messages.show_error(self, error if isinstance(error, PaydeskError) else str(error), self.tr("Customers"))
 
     def _keep_selection(self) -> None:
         self._kept = self.selected_id()

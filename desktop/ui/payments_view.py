@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QStackedWidget,
     QTableView,
     QToolButton,
@@ -17,11 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.errors import PaydeskError, ValidationError
+from desktop.domain.errors import PaydeskError
 from desktop.domain.ids import CustomerId, InvoiceId, PaymentId
 from desktop.services.paydesk import Paydesk
 from desktop.services.payments import PaymentSummary
 from desktop.services.tasks import CancelToken, ProgressCallback
+from desktop.ui import messages
 from desktop.ui.lazy_table import Column
 from desktop.ui.paged_list_model import PagedListModel
 from desktop.ui.payment_dialog import PaymentDialog, method_label, money
@@ -153,7 +153,7 @@ class PaymentsView(QWidget):
         question = self.tr("Take the payment of %1 from %2 off invoices %3? The amount becomes customer credit.") \
             .replace("%1", f"{money(payment.amount, payment.currency)} {payment.currency}") \
             .replace("%2", payment.customer_name).replace("%3", ", ".join(payment.invoices))
-        if not self._confirm(self.tr("Undo allocations"), question):
+        if not messages.confirm(self, self.tr("Undo allocations"), question, self.tr("Undo allocations")):
             return
         payment_id = payment.id
 
@@ -170,17 +170,8 @@ class PaymentsView(QWidget):
             self.select(payment_id)
         self.changed.emit()
 
-    def _confirm(self, title: str, question: str) -> bool:
-        """Ask before changing recorded money (tests replace this)."""
-        answer = QMessageBox.question(self, title, question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
-
     def _show_error(self, error: BaseException) -> None:
-        text = "\n".join(error.fields.values()) if isinstance(error, ValidationError) else str(error)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Payments"), text, QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        messages.show_error(self, error if isinstance(error, PaydeskError) else str(error), self.tr("Payments"))
 
     def _apply_filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())

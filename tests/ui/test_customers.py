@@ -6,15 +6,17 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop.domain.customer import Customer
 from desktop.domain.ids import CustomerId
 from desktop.services.paydesk import Paydesk
+from desktop.ui import messages
 from desktop.ui.customer_editor import CustomerEditor
 from desktop.ui.customers_view import CustomersView
 from desktop.ui.field_errors import FieldErrors
 from desktop.ui.tasks import TaskRunner
+from tests.ui.message_recorder import record_messages
 
 
 @pytest.fixture
@@ -199,7 +201,7 @@ def test_delete_customer_without_invoices(qtbot, view: CustomersView, paydesk: P
     gone = add(paydesk, "1009", "Short-lived Ltd")
     view.refresh()
     view.select(gone)
-    monkeypatch.setattr(view, "_confirm", lambda title, question: True)
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, question, action: True)
     with qtbot.waitSignal(view.changed, timeout=5000):
         view.delete_action.trigger()
     assert paydesk.customers.search() == []
@@ -212,19 +214,18 @@ def test_delete_refused_for_a_customer_with_invoices(qtbot, view: CustomersView,
     make_invoice("100.00")
     view.refresh()
     view.select(customer)
-    monkeypatch.setattr(view, "_confirm", lambda title, question: True)
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, question, action: True)
     changed: list[bool] = []
     view.changed.connect(lambda: changed.append(True))
+    shown = record_messages(monkeypatch)
     view.delete_selected()
-    qtbot.waitUntil(lambda: view.findChild(QMessageBox) is not None, timeout=5000)
-    box = view.findChild(QMessageBox)
-    assert box.text() == "This customer has invoices and cannot be deleted."
-    box.close()
+    qtbot.waitUntil(lambda: bool(shown.errors), timeout=5000)
+    assert shown.errors == ["This customer has invoices and cannot be deleted."]
     assert paydesk.customers.search() == [customer] and not changed
 
 
 def test_cancelled_delete_changes_nothing(view: CustomersView, paydesk: Paydesk, customer, monkeypatch) -> None:
     view.select(customer)
-    monkeypatch.setattr(view, "_confirm", lambda title, question: False)
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, question, action: False)
     view.delete_selected()
     assert paydesk.customers.search() == [customer]

@@ -15,6 +15,7 @@ from desktop.domain.ids import CustomerId, InvoiceId
 from desktop.domain.payment import PaymentMethod
 from desktop.domain.states import InvoiceStatus
 from desktop.services.paydesk import Paydesk
+from desktop.ui import messages
 from desktop.ui.field_errors import FieldErrors
 from desktop.ui.payment_dialog import AllocationModel, PaymentDialog, parse_money
 from desktop.ui.payments_view import PaymentsView
@@ -201,7 +202,7 @@ def test_record_from_the_list_then_undo_allocations(qtbot, view: PaymentsView, p
     qtmodeltester.check(view.proxy)
 
     questions: list[str] = []
-    monkeypatch.setattr(view, "_confirm", lambda title, question: questions.append(question) or True)
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, question, action: questions.append(question) or True)
     with qtbot.waitSignal(view.changed, timeout=5000):
         view.undo_action.trigger()
     assert "2026-00001, 2026-00002" in questions[0]
@@ -218,7 +219,7 @@ def test_undo_cancelled_changes_nothing(qtbot, view: PaymentsView, paydesk: Payd
     assert dialog is not None
     dialog.amount.setText("121")
     assert dialog.record()
-    monkeypatch.setattr(view, "_confirm", lambda title, question: False)
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, question, action: False)
     view.undo_selected()
     assert status(paydesk, two_invoices[0]) == InvoiceStatus.PAID
 
