@@ -7,14 +7,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QSplitter,
-    QStackedWidget,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -25,6 +22,7 @@ from desktop.domain.states import InvoiceKind
 from desktop.services.audit import AuditEntry
 from desktop.services.paydesk import Paydesk
 from desktop.ui.lazy_table import Column
+from desktop.ui.list_widgets import empty_state, read_only_table
 from desktop.ui.paged_list_model import PagedListModel
 from desktop.ui.tasks import TaskRunner
 
@@ -81,27 +79,14 @@ class AuditView(QWidget):
             self.entity.addItem(title, entity)
         self.entity.currentIndexChanged.connect(self.refresh)
 
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
+        self.table = read_only_table(self, self.model)
         for column, width in enumerate((150, 150, 230)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         self.table.selectionModel().selectionChanged.connect(self._show_detail)
 
-        self.hint = QLabel(self)
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: palette(placeholder-text); font-size: 13pt;")
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.hint)
+        self.hint, self.stack = empty_state(self, self.table)
         self.detail = QTextBrowser(self)
         self.detail.setOpenLinks(False)
         splitter = QSplitter(Qt.Orientation.Vertical, self)

@@ -5,13 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QStackedWidget,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +24,7 @@ from desktop.services.tasks import CancelToken, ProgressCallback
 from desktop.ui import messages
 from desktop.ui.customer_editor import CustomerEditor
 from desktop.ui.lazy_table import Column, LazyTableModel
+from desktop.ui.list_widgets import empty_state, read_only_table
 from desktop.ui.tasks import TaskRunner
 
 SEARCH_DELAY_MS = 200
@@ -81,14 +79,7 @@ class CustomersView(QWidget):
         self._search_timer.timeout.connect(self.apply_search)
         self.search.textChanged.connect(self._search_timer.start)
 
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
+        self.table = read_only_table(self, self.model)
         header = self.table.horizontalHeader()
         for column, width in enumerate((90, 260, 150, 70, 240, 100)):
             self.table.setColumnWidth(column, width)
@@ -103,13 +94,7 @@ class CustomersView(QWidget):
         self.model.layoutAboutToBeChanged.connect(self._keep_selection)
         self.model.layoutChanged.connect(self._restore_selection)
 
-        self.hint = QLabel(self)
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: palette(placeholder-text); font-size: 13pt;")
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.hint)
+        self.hint, self.stack = empty_state(self, self.table)
         self.count = QLabel(self)
 
         self.new_action = QAction(self.tr("New customer…"), self)

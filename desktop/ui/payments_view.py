@@ -5,12 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QStackedWidget,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -23,6 +20,7 @@ from desktop.services.payments import PaymentSummary
 from desktop.services.tasks import CancelToken, ProgressCallback
 from desktop.ui import messages
 from desktop.ui.lazy_table import Column
+from desktop.ui.list_widgets import empty_state, read_only_table
 from desktop.ui.paged_list_model import PagedListModel
 from desktop.ui.payment_dialog import PaymentDialog, method_label, money
 from desktop.ui.tasks import TaskRunner
@@ -72,26 +70,13 @@ class PaymentsView(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._apply_filter)
 
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
+        self.table = read_only_table(self, self.proxy)
         for column, width in enumerate((95, 230, 100, 70, 105, 140, 95, 120)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
 
-        self.hint = QLabel(self)
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: palette(placeholder-text); font-size: 13pt;")
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.hint)
+        self.hint, self.stack = empty_state(self, self.table)
         self.count = QLabel(self)
 
         self.record_action = QAction(self.tr("Record payment…"), self)
