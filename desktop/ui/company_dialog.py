@@ -30,20 +30,16 @@ from desktop.services.company import check_logo
 from desktop.services.paydesk import Paydesk
 from desktop.ui.customer_editor import country_combo, select_data
 from desktop.ui.field_errors import ERROR_COLOR, FieldErrors
+from desktop.ui.formatting import FALLBACK_LOCALE, known_locale
 
 LOGO_PREVIEW = (220, 90)
 
 
 def currency_choices(ui_language: str) -> list[tuple[str, str]]:
     """(code, "EUR – Euro") for every ISO currency babel knows, sorted by code."""
-    from babel import Locale, UnknownLocaleError
     from babel.numbers import list_currencies
 
-    try:
-        locale = Locale.parse(ui_language)
-    except (ValueError, UnknownLocaleError):
-        locale = Locale("en")
-    names = locale.currencies or Locale("en").currencies
+    names = known_locale(ui_language).currencies or known_locale(FALLBACK_LOCALE).currencies
     return [(code, f"{code} – {names.get(code, code)}") for code in sorted(list_currencies())]
 
 

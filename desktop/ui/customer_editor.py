@@ -30,6 +30,7 @@ from desktop.domain.ids import CustomerId
 from desktop.domain.languages import DEFAULT_LANGUAGE, LANGUAGES
 from desktop.services.paydesk import Paydesk
 from desktop.ui.field_errors import FieldErrors
+from desktop.ui.formatting import FALLBACK_LOCALE, known_locale
 
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 
@@ -37,13 +38,7 @@ _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 @cache
 def countries(ui_language: str) -> list[tuple[str, str]]:
     """(ISO code, name in ``ui_language``) of every country, sorted by name."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        locale = Locale.parse(ui_language)
-    except (ValueError, UnknownLocaleError):
-        locale = Locale("en")
-    names = locale.territories or Locale("en").territories
+    names = known_locale(ui_language).territories or known_locale(FALLBACK_LOCALE).territories
     found = [(code, str(name)) for code, name in names.items()
              if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES]
     return sorted(found, key=lambda pair: pair[1].casefold())

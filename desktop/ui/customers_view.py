@@ -5,12 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,7 +21,7 @@ from desktop.services.tasks import CancelToken, ProgressCallback
 from desktop.ui import messages
 from desktop.ui.customer_editor import CustomerEditor
 from desktop.ui.lazy_table import Column, LazyTableModel
-from desktop.ui.list_widgets import empty_state, read_only_table
+from desktop.ui.list_widgets import empty_state, lay_out_list_page, read_only_table
 from desktop.ui.tasks import TaskRunner
 
 SEARCH_DELAY_MS = 200
@@ -111,17 +108,7 @@ class CustomersView(QWidget):
         self.addAction(self.new_action)
         self.table.addAction(self.delete_action)
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 1)
-        for action in (self.new_action, self.edit_action, self.delete_action):
-            button = QToolButton(self)
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            bar.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.stack, 1)
-        layout.addWidget(self.count)
+        lay_out_list_page(self, self.search, [self.new_action, self.edit_action, self.delete_action], self.stack, self.count)
         self.refresh()
 
     # --- public -----------------------------------------------------------------------------

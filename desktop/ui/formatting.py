@@ -26,15 +26,15 @@ _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'’")
 @cache
 def ui_locale() -> str:
     """The babel locale of the user interface: the system's, or English when babel doesn't know it."""
-    return _babel_locale(QLocale.system().name())
+    return str(known_locale(QLocale.system().name()))
 
 
-def _babel_locale(name: str) -> str:
+def known_locale(name: str) -> Locale:
+    """The babel locale called ``name``, or English when babel doesn't know it."""
     try:
-        Locale.parse(name)
+        return Locale.parse(name)
     except (ValueError, UnknownLocaleError):
-        return FALLBACK_LOCALE
-    return name
+        return Locale.parse(FALLBACK_LOCALE)
 
 
 def money(amount: Decimal, currency: str, locale: str | None = None) -> str:

@@ -5,7 +5,7 @@ ids in SQL, and rows are built page by page only when the view shows them (as An
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -32,6 +32,31 @@ class Column(Generic[R]):
     sort_key: str | None = None  # None: not sortable
     align_right: bool = False
     foreground: Callable[[R], Any] | None = None  # a QColor/QBrush or None
+
+    def alignment(self) -> Qt.AlignmentFlag:
+        side = Qt.AlignmentFlag.AlignRight if self.align_right else Qt.AlignmentFlag.AlignLeft
+        return side | Qt.AlignmentFlag.AlignVCenter
+
+    def cell(self, item: R, role: int) -> Any:
+        """What a model answers for ``item`` in this column (text, tooltip, colour, alignment)."""
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.text(item)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self.foreground(item) if self.foreground else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self.alignment()
+        return None
+
+
+def header_data(columns: Sequence[Column[Any]], section: int, orientation: Qt.Orientation, role: int) -> Any:
+    """``headerData`` for a model whose columns are ``Column``s."""
+    if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(columns):
+        return None
+    if role == Qt.ItemDataRole.DisplayRole:
+        return columns[section].title
+    if role == Qt.ItemDataRole.TextAlignmentRole:
+        return columns[section].alignment()
+    return None
 
 
 class LazyTableModel(QAbstractTableModel, Generic[R]):
@@ -118,26 +143,14 @@ class LazyTableModel(QAbstractTableModel, Generic[R]):
             return None
         column = self._columns[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            side = Qt.AlignmentFlag.AlignRight if column.align_right else Qt.AlignmentFlag.AlignLeft
-            return side | Qt.AlignmentFlag.AlignVCenter
+            return column.alignment()
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole):
             return None
         item = self.item(index.row())
-        if item is None:
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return column.foreground(item) if column.foreground else None
-        return column.text(item)
+        return None if item is None else column.cell(item, role)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._columns[section].title
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            side = Qt.AlignmentFlag.AlignRight if self._columns[section].align_right else Qt.AlignmentFlag.AlignLeft
-            return side | Qt.AlignmentFlag.AlignVCenter
-        return None
+        return header_data(self._columns, section, orientation, role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self._columns) or self._columns[column].sort_key is None:

@@ -4,7 +4,17 @@ place when the list is empty."""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QStackedWidget, QTableView, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 HINT_STYLE = "color: palette(placeholder-text); font-size: 13pt; padding: 40px;"
 
@@ -33,3 +43,18 @@ def empty_state(parent: QWidget, table: QTableView) -> tuple[QLabel, QStackedWid
     stack.addWidget(table)
     stack.addWidget(hint)
     return hint, stack
+
+
+def lay_out_list_page(page: QWidget, search: QWidget, actions: list[QAction], stack: QStackedWidget, count: QLabel) -> None:
+    """Search box and action buttons on top, the list (or its hint) in the middle, the count below."""
+    bar = QHBoxLayout()
+    bar.addWidget(search, 1)
+    for action in actions:
+        button = QToolButton(page)
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addWidget(button)
+    layout = QVBoxLayout(page)
+    layout.addLayout(bar)
+    layout.addWidget(stack, 1)
+    layout.addWidget(count)

@@ -5,11 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -20,7 +17,7 @@ from desktop.services.payments import PaymentSummary
 from desktop.services.tasks import CancelToken, ProgressCallback
 from desktop.ui import messages
 from desktop.ui.lazy_table import Column
-from desktop.ui.list_widgets import empty_state, read_only_table
+from desktop.ui.list_widgets import empty_state, lay_out_list_page, read_only_table
 from desktop.ui.paged_list_model import PagedListModel
 from desktop.ui.payment_dialog import PaymentDialog, method_label, money
 from desktop.ui.tasks import TaskRunner
@@ -85,17 +82,7 @@ class PaymentsView(QWidget):
         self.undo_action.setToolTip(self.tr("Take the payment off its invoices; the amount becomes customer credit"))
         self.undo_action.triggered.connect(self.undo_selected)
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.filter, 1)
-        for action in (self.record_action, self.undo_action):
-            button = QToolButton(self)
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            bar.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.stack, 1)
-        layout.addWidget(self.count)
+        lay_out_list_page(self, self.filter, [self.record_action, self.undo_action], self.stack, self.count)
         self.model.rowsInserted.connect(self._update_state)
         self.refresh()
 
