@@ -21,8 +21,8 @@ def default_db_path() -> Path:
 
 
 def open_paydesk(path: Path | None, today: date | None = None) -> Paydesk:
-    fixed = today
-    return Paydesk.open(path or default_db_path(), (lambda: fixed) if fixed else date.today)
+    """Open Paydesk on ``path`` (the default database when None); ``today`` pins the date (demo data)."""
+    return Paydesk.open(path or default_db_path(), date.today if today is None else lambda: today)
 
 
 def setup_logging() -> Path | None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+from desktop.documents.texts import document_texts
 from desktop.domain.errors import StateError, ValidationError
 from desktop.domain.ids import InvoiceId
 from desktop.domain.invoice import HUNDRED, InvoiceDraft, InvoiceLine, compute_totals, validate_draft
@@ -54,7 +55,8 @@ class CreditNoteService:
             currency = record.draft.currency
             gross = round_money(amount, currency)
             net = round_money(gross * HUNDRED / (HUNDRED + vat_rate), currency)
-            return [_line_for(net, vat_rate, record.number or "", currency, gross)]
+            description = document_texts(record.bill_language).format("credit_note_for", number=record.number or "")
+            return [_line_for(net, vat_rate, description, currency, gross)]
 
         return self._issue(invoice_id, one_line, reason, on)
 
@@ -74,7 +76,7 @@ class CreditNoteService:
             left = _creditable(record, store.credited_total(conn, invoice_id))
             if total > left:
                 raise ValidationError({"amount": f"Only {left} {currency} of invoice {record.number} is left to credit."})
-            note = reason.strip() or f"Credit note for invoice {record.number}"
+            note = reason.strip()  # the document itself says which invoice it credits, in the customer's language
             draft = InvoiceDraft(
                 customer_id=record.draft.customer_id, currency=currency, issue_date=max(today, record.draft.issue_date),
                 due_date=max(today, record.draft.issue_date), lines=lines, notes=note, kind=InvoiceKind.CREDIT_NOTE,
@@ -97,13 +99,13 @@ def _creditable(record: InvoiceRecord, credited: Decimal) -> Decimal:
     return max(record.total - credited, ZERO)
 
 
-def _line_for(net: Decimal, vat_rate: Decimal, number: str, currency: str, gross: Decimal) -> InvoiceLine:
+def _line_for(net: Decimal, vat_rate: Decimal, description: str, currency: str, gross: Decimal) -> InvoiceLine:
     """One credit line whose total with VAT is exactly ``gross`` where the currency allows it."""
     unit = Decimal(1).scaleb(-precision(currency))
     best = net
     for candidate in (net, net - unit, net + unit):
-        line = InvoiceLine(f"Credit on invoice {number}", Decimal(1), candidate, vat_rate)
+        line = InvoiceLine(description, Decimal(1), candidate, vat_rate)
         if compute_totals([line], currency).total == gross:
             best = candidate
             break
-    return InvoiceLine(f"Credit on invoice {number}", Decimal(1), best, vat_rate)
+    return InvoiceLine(description, Decimal(1), best, vat_rate)

@@ -136,7 +136,7 @@ def _document(conn: Connection, invoice_id: InvoiceId) -> InvoiceDocument:
         bill_address_lines=tuple(line for line in record.bill_address.splitlines() if line)
         + ((record.bill_country,) if record.bill_country and record.bill_country != company.country else ()),
         bill_vat_id=record.bill_vat_id, lines=tuple(record.draft.lines), totals=record.draft.totals(),
-        reference=record.reference, notes=record.draft.notes, amount_due=max(record.open_amount, record.total * 0),
+        reference=record.reference, notes=record.draft.notes, amount_due=record.open_amount,
         credited_number=credited,
     )
 

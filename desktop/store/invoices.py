@@ -12,7 +12,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from desktop.domain.errors import NotFound, StateError
 from desktop.domain.ids import CustomerId, InvoiceId
 from desktop.domain.invoice import InvoiceDraft, InvoiceLine, compute_totals
-from desktop.domain.money import from_minor, to_minor
+from desktop.domain.money import from_minor, round_money, to_minor
 from desktop.domain.states import InvoiceKind, InvoiceStatus, status_after_settlement
 from desktop.store.schema import allocations, customers, invoice_lines, invoices
 from desktop.store.types import instant_text, utcnow
@@ -48,7 +48,7 @@ class InvoiceRecord:
     def open_amount(self) -> Decimal:
         if self.status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID):
             return self.total - self.settled
-        return Decimal(0) * self.total
+        return round_money(Decimal(0), self.draft.currency)
 
 
 def _header_values(draft: InvoiceDraft) -> dict[str, Any]:

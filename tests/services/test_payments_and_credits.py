@@ -163,3 +163,12 @@ def test_the_audit_log_records_every_step(paydesk: Paydesk, customer: CustomerId
         assert expected in actions
     change = next(e for e in paydesk.audit.entries("customer", customer) if e.action == "customer.changed")
     assert change.changes == {"city": ["Madrid", "Valencia"]}
+
+
+def test_a_credited_amount_is_described_in_the_customers_language(paydesk: Paydesk, russian_customer: CustomerId,
+                                                                   make_invoice: MakeInvoice) -> None:
+    invoice = make_invoice("100.00", customer_id=russian_customer)
+    number = paydesk.credit_notes.credit_amount(invoice, D("24.20"), D("21"))
+    credit = paydesk.invoices.get(paydesk.invoices.id_by_number(number))
+    assert credit.draft.lines[0].description == "Кредит-нота к счёту 2026-00001"
+    assert credit.draft.notes == ""
