@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QStandardPa
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -24,12 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.errors import PaydeskError
-from desktop.domain.ids import InvoiceId
+from desktop.domain.ids import CustomerId, InvoiceId
 from desktop.domain.invoice import InvoiceSummary
 from desktop.domain.states import ISSUED_STATES, Action, InvoiceKind, InvoiceStatus, allowed
 from desktop.services.paydesk import Paydesk
 from desktop.services.tasks import Cancelled, CancelToken, ProgressCallback
 from desktop.ui import messages
+from desktop.ui.customer_editor import CustomerEditor
 from desktop.ui.formatting import number
 from desktop.ui.invoice_editor import InvoiceEditor
 from desktop.ui.invoice_filter_bar import InvoiceFilterBar
@@ -327,13 +329,27 @@ class InvoicesView(QWidget):
         self.changed.emit()
 
     # --- actions --------------------------------------------------------------------------------
-    def new_invoice(self) -> InvoiceEditor | None:
+    def new_invoice(self) -> QDialog | None:
+        """Open the invoice editor; with no customer yet, the customer editor first, then the invoice."""
         try:
             draft = self._paydesk.invoices.new_draft(self.filters.current().customer_id)
         except PaydeskError as error:
             messages.show_error(self, error)
             return None
+        if not self._paydesk.customers.choices():
+            messages.inform(self, self.tr("New invoice"), self.tr(
+                "An invoice is written to a customer, and there are none yet. Add your first customer; "
+                "the invoice opens right after."))
+            editor = CustomerEditor(self._paydesk, self)
+            editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            editor.saved.connect(lambda customer_id: self._first_customer_added(CustomerId(customer_id)))
+            editor.open()
+            return editor
         return self._open_editor(InvoiceEditor(self._paydesk, draft, self))
+
+    def _first_customer_added(self, customer_id: CustomerId) -> None:
+        self.changed.emit()
+        self._open_editor(InvoiceEditor(self._paydesk, self._paydesk.invoices.new_draft(customer_id), self))
 
     def _open_editor(self, editor: InvoiceEditor) -> InvoiceEditor:
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -159,7 +159,7 @@ def test_the_list_model_passes_the_model_tester(qtmodeltester, view):
     qtmodeltester.check(view.model)
 
 
-def test_empty_list_says_how_to_start(make_view, paydesk, shown: Messages):
+def test_empty_list_says_how_to_start(make_view, paydesk, customer, shown: Messages):
     view = make_view(paydesk)
     assert view.pages.currentIndex() == 1
     assert "No invoices yet" in view.hint.text()
@@ -360,3 +360,18 @@ def test_new_invoice_is_selected_after_saving(qtbot, view, customer):
         editor.save_draft()
     assert view.model.rowCount() == 6
     assert view.selected_ids() == [editor.invoice_id]
+
+
+def test_new_invoice_without_customers_adds_the_first_customer_then_opens_the_invoice(qtbot, make_view, paydesk, shown):
+    from desktop.ui.customer_editor import CustomerEditor
+
+    view = make_view(paydesk)
+    first = view.new_invoice()
+    assert isinstance(first, CustomerEditor)
+    assert shown.infos and "there are none yet" in shown.infos[0]
+    first.name.setText("Bakkerij Jansen")
+    with qtbot.waitSignal(view.changed):
+        assert first.save()
+    editor = view.findChild(InvoiceEditor)
+    assert editor is not None and editor.isVisible()
+    assert editor.current_draft().customer_id == paydesk.customers.search()[0]
