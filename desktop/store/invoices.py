@@ -14,6 +14,7 @@ from desktop.domain.ids import CustomerId, InvoiceId
 from desktop.domain.invoice import InvoiceDraft, InvoiceLine, compute_totals
 from desktop.domain.money import from_minor, round_money, to_minor
 from desktop.domain.states import InvoiceKind, InvoiceStatus, status_after_settlement
+from desktop.store.bank_schema import write_offs
 from desktop.store.schema import allocations, customers, invoice_lines, invoices
 from desktop.store.types import instant_text, utcnow
 
@@ -248,8 +249,15 @@ def set_status(conn: Connection, invoice_id: InvoiceId, status: InvoiceStatus, r
     )
 
 
+_RESETTLE = "UPDATE invoices SET settled_minor = ?, status = ?, updated_at = ? WHERE id = ?"
+
+
 def resettle(conn: Connection, invoice_ids: set[InvoiceId]) -> None:
-    """Recompute what is settled on each invoice (and credit note) from its allocations, and its state."""
+    """Recompute what is settled on each invoice (and credit note) from its allocations and
+    write-offs, and its state. One query per 900 invoices and one executemany for the changes:
+    a bank import may settle thousands at once."""
+    changes: list[tuple[int, str, str, int]] = []
+    now = instant_text(utcnow())
     for chunk in _chunks(list(invoice_ids)):
         received = (
             select(func.coalesce(func.sum(allocations.c.amount_minor), 0))
@@ -259,19 +267,24 @@ def resettle(conn: Connection, invoice_ids: set[InvoiceId]) -> None:
             select(func.coalesce(func.sum(allocations.c.amount_minor), 0))
             .where(allocations.c.credit_note_id == invoices.c.id).scalar_subquery()
         )
+        forgiven = (
+            select(func.coalesce(func.sum(write_offs.c.amount_minor), 0))
+            .where(write_offs.c.invoice_id == invoices.c.id).scalar_subquery()
+        )
         rows = conn.execute(
             select(invoices.c.id, invoices.c.kind, invoices.c.status, invoices.c.total_minor, invoices.c.settled_minor,
-                   received.label("received"), applied.label("applied"))
+                   received.label("received"), applied.label("applied"), forgiven.label("forgiven"))
             .where(invoices.c.id.in_(chunk))
         ).all()
         for r in rows:
-            settled = r.applied if r.kind == InvoiceKind.CREDIT_NOTE.value else r.received
+            settled = r.applied if r.kind == InvoiceKind.CREDIT_NOTE.value else r.received + r.forgiven
             status = InvoiceStatus(r.status)
             if status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID):
                 status = status_after_settlement(Decimal(r.total_minor), Decimal(settled))
             if settled != r.settled_minor or status.value != r.status:
-                conn.execute(update(invoices).where(invoices.c.id == r.id).values(
-                    settled_minor=settled, status=status.value, updated_at=utcnow()))
+                changes.append((settled, status.value, now, r.id))
+    if changes:
+        conn.exec_driver_sql(_RESETTLE, changes)
 
 
 def _status(conn: Connection, invoice_id: InvoiceId) -> InvoiceStatus:

@@ -223,3 +223,7 @@ invoice_lines = InvoiceLineRow.__table__
 payments = PaymentRow.__table__
 allocations = AllocationRow.__table__
 audit_log = AuditRow.__table__
+
+# The bank tables live in their own module; importing it here registers them on ``Base.metadata``
+# wherever the schema is used (migrations, the schema comparison test).
+from desktop.store import bank_schema as _bank_schema  # noqa: E402, F401
