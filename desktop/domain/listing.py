@@ -43,3 +43,20 @@ class CustomerSort(StrEnum):
 class Page:
     sort: str
     descending: bool = False
+
+
+class TransactionSort(StrEnum):
+    BOOKING_DATE = "booking_date"
+    AMOUNT = "amount"
+    COUNTERPARTY = "counterparty"
+    STATE = "state"
+    SCORE = "score"
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionFilter:
+    states: frozenset[str] = frozenset()  # TransactionState values; empty: all
+    text: str = ""  # counterparty, IBAN, remittance, reference
+    booked_from: date | None = None
+    booked_to: date | None = None
+    statement_id: int | None = None

@@ -7,12 +7,14 @@ from datetime import date
 from pathlib import Path
 
 from desktop.services.audit import AuditService
+from desktop.services.bank_review import BankReviewService
 from desktop.services.company import CompanyService
 from desktop.services.credit_notes import CreditNoteService
 from desktop.services.customers import CustomerService
 from desktop.services.documents import DocumentService
 from desktop.services.invoicing import InvoicingService
 from desktop.services.payments import PaymentService
+from desktop.services.statements import StatementService
 from desktop.store.database import Database, OpenReport, open_database
 
 
@@ -27,6 +29,8 @@ class Paydesk:
         self.payments = PaymentService(db)
         self.documents = DocumentService(db, today)
         self.audit = AuditService(db)
+        self.statements = StatementService(db)
+        self.bank = BankReviewService(db)
 
     @classmethod
     def open(cls, path: Path, today: Callable[[], date] = date.today) -> Paydesk:
