@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop import __version__
 from desktop.domain.errors import PaydeskError
@@ -18,6 +19,9 @@ from desktop.domain.invoice import InvoiceSummary
 from desktop.domain.listing import InvoiceFilter
 from desktop.domain.money import as_text
 from desktop.domain.states import InvoiceStatus
+
+if TYPE_CHECKING:
+    from desktop.services.statements import TransactionDetail
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="paydesk", parents=[common], description="Paydesk gets small businesses paid. Without a command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"paydesk {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check that Paydesk works on this computer (window, database, PDFs, fonts, upgrades) and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser("demo", parents=[common], help="create a demo company with customers and invoices")
@@ -42,11 +48,25 @@ def build_parser() -> argparse.ArgumentParser:
     pdf = commands.add_parser("pdf", parents=[common], help="export invoices as PDF files")
     pdf.add_argument("numbers", nargs="+", metavar="NUMBER")
     pdf.add_argument("--out", type=Path, required=True, metavar="DIR")
+
+    statement = commands.add_parser("statement", help="import bank statements and list their transactions")
+    statement_commands = statement.add_subparsers(dest="statement_command", metavar="ACTION", required=True)
+    statement_import = statement_commands.add_parser(
+        "import", parents=[common], help="import statement files (camt.05x, MT940/942, OFX/QFX, CSV/XLSX, zip) and match them",
+    )
+    statement_import.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    statement_import.add_argument("--json", action="store_true", help="print one JSON array, an object per file")
+    statement_list = statement_commands.add_parser("list", parents=[common], help="list every imported transaction")
+    statement_list.add_argument("--json", action="store_true", help="print one JSON array")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from desktop.selftest import run_self_test
+
+        return run_self_test()
     if args.command is None:
         from desktop.app import run_gui
 
@@ -119,6 +139,71 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_statement(args: argparse.Namespace) -> int:
+    return STATEMENT_COMMANDS[args.statement_command](args)
+
+
+def cmd_statement_import(args: argparse.Namespace) -> int:
+    from desktop.app import open_paydesk
+    from desktop.services.statements import NeedsMapping
+
+    paydesk = open_paydesk(args.db)
+    reports = []
+    failed = False
+    try:
+        for path in args.files:
+            try:
+                reports.extend(paydesk.statements.import_paths([path]))
+            except NeedsMapping:
+                failed = True
+                print(f"paydesk: error: {path.name}: no saved column profile fits this file; import it once in the window "
+                      "(Bank › Import statement) to teach Paydesk its columns", file=sys.stderr)
+            except PaydeskError as error:
+                failed = True
+                print(f"paydesk: error: {error}", file=sys.stderr)
+    finally:
+        paydesk.close()
+    if args.json:
+        json.dump([r.as_json() for r in reports], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        for r in reports:
+            print(f"{r.file}: {r.format}, {r.transactions} transactions, {r.imported} new, {r.duplicates} duplicates; "
+                  f"{r.matched} booked, {r.review} to review, {r.unmatched} unmatched, {r.ignored} ignored")
+            for warning in r.warnings:
+                print(f"  warning: {warning}")
+    return 1 if failed else 0
+
+
+def transaction_json(d: TransactionDetail) -> dict[str, object]:
+    t = d.tx
+    return {
+        "booking_date": t.booking_date.isoformat(), "value_date": t.value_date.isoformat() if t.value_date else None,
+        "amount": as_text(t.amount, t.currency), "currency": t.currency, "counterparty_name": t.counterparty_name,
+        "counterparty_iban": t.counterparty_iban, "remittance": t.remittance, "bank_reference": t.bank_reference,
+        "state": d.row.state.value, "invoices": list(d.row.invoices),
+    }
+
+
+def cmd_statement_list(args: argparse.Namespace) -> int:
+    from desktop.app import open_paydesk
+
+    paydesk = open_paydesk(args.db)
+    try:
+        details = paydesk.statements.transactions()
+    finally:
+        paydesk.close()
+    if args.json:
+        json.dump([transaction_json(d) for d in details], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    for d in details:
+        t = d.tx
+        print(f"{t.booking_date} {as_text(t.amount, t.currency):>12} {t.currency} {d.row.state.value:<9} "
+              f"{t.counterparty_name[:30]:<30} {t.remittance[:40]:<40} {', '.join(d.row.invoices)}")
+    return 0
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -126,4 +211,5 @@ def _positive(text: str) -> int:
     return value
 
 
-COMMANDS = {"demo": cmd_demo, "invoices": cmd_invoices, "pdf": cmd_pdf}
+COMMANDS = {"demo": cmd_demo, "invoices": cmd_invoices, "pdf": cmd_pdf, "statement": cmd_statement}
+STATEMENT_COMMANDS = {"import": cmd_statement_import, "list": cmd_statement_list}

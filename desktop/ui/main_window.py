@@ -27,6 +27,7 @@ from desktop.services.paydesk import Paydesk
 from desktop.services.tasks import CancelToken, ProgressCallback
 from desktop.ui import crash, messages
 from desktop.ui.audit_view import AuditView
+from desktop.ui.bank_view import BankView
 from desktop.ui.customers_view import CustomersView
 from desktop.ui.invoices_view import InvoicesView
 from desktop.ui.payments_view import PaymentsView
@@ -36,7 +37,7 @@ DemoMaker = Callable[..., None]
 """``create_demo(paydesk, progress=...)``."""
 
 DATABASE_FILTER = "*.sqlite *.db *.paydesk"
-View = InvoicesView | CustomersView | PaymentsView | AuditView
+View = InvoicesView | CustomersView | PaymentsView | BankView | AuditView
 
 
 class MainWindow(QMainWindow):
@@ -58,15 +59,17 @@ class MainWindow(QMainWindow):
         self.invoices = InvoicesView(paydesk, self.tasks, self)
         self.customers = CustomersView(paydesk, self.tasks, self)
         self.payments = PaymentsView(paydesk, self.tasks, self)
+        self.bank = BankView(paydesk, self.tasks, self)
         self.audit = AuditView(paydesk, self.tasks, self)
-        self.views: list[View] = [self.invoices, self.customers, self.payments, self.audit]
+        self.views: list[View] = [self.invoices, self.customers, self.payments, self.bank, self.audit]
         self._stale: set[int] = set()
 
         self.stack = QStackedWidget(self)
         self.nav = QListWidget(self)
         sp = QStyle.StandardPixmap
         pages = ((self.tr("Invoices"), sp.SP_FileIcon), (self.tr("Customers"), sp.SP_DirHomeIcon),
-                 (self.tr("Payments"), sp.SP_DialogApplyButton), (self.tr("Audit log"), sp.SP_FileDialogDetailedView))
+                 (self.tr("Payments"), sp.SP_DialogApplyButton), (self.tr("Bank"), sp.SP_DriveNetIcon),
+                 (self.tr("Audit log"), sp.SP_FileDialogDetailedView))
         for view, (title, icon) in zip(self.views, pages, strict=True):
             self.stack.addWidget(view)
             QListWidgetItem(self.style().standardIcon(icon), title, self.nav)
@@ -91,6 +94,7 @@ class MainWindow(QMainWindow):
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(self.path_label)
         self.invoices.status_message.connect(self.show_message)
+        self.bank.status_message.connect(self.show_message)
         for view in self.views:
             view.changed.connect(self._view_changed)
         self.nav.setCurrentRow(0)
@@ -102,6 +106,10 @@ class MainWindow(QMainWindow):
         self.open_action = QAction(self.tr("&Open database…"), self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self.choose_database)
+        self.import_statements_action = QAction(self.tr("&Import bank statements…"), self)
+        self.import_statements_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        self.import_statements_action.setStatusTip(self.tr("Import statement files and match their payments to open invoices"))
+        self.import_statements_action.triggered.connect(self.import_statements)
         self.company_action = QAction(self.tr("&Company settings…"), self)
         self.company_action.triggered.connect(self.company_settings)
         self.quit_action = QAction(self.tr("&Quit"), self)
@@ -109,6 +117,7 @@ class MainWindow(QMainWindow):
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.open_action)
+        file_menu.addAction(self.import_statements_action)
         file_menu.addAction(self.company_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -175,6 +184,11 @@ class MainWindow(QMainWindow):
             self.tr("Paydesk databases ({patterns});;All files (*)").format(patterns=DATABASE_FILTER))
         if path:
             self.open_requested.emit(Path(path))
+
+    def import_statements(self) -> None:
+        """Show the Bank page and import statement files there."""
+        self.show_page(self.views.index(self.bank))
+        self.bank.import_statements()
 
     def company_settings(self) -> QWidget:
         from desktop.ui.company_dialog import CompanyDialog

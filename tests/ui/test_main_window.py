@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtWidgets import QMenu
 
 from desktop.ui.audit_view import AuditView
+from desktop.ui.bank_view import BankView
 from desktop.ui.customers_view import CustomersView
 from desktop.ui.invoices_view import InvoicesView
 from desktop.ui.main_window import MainWindow
@@ -31,10 +32,10 @@ def test_default_size_title_and_database_in_the_status_bar(window, paydesk):
 
 def test_navigation_switches_views(window):
     assert [window.nav.item(row).text() for row in range(window.nav.count())] == [
-        "Invoices", "Customers", "Payments", "Audit log"]
+        "Invoices", "Customers", "Payments", "Bank", "Audit log"]
     assert isinstance(window.stack.currentWidget(), InvoicesView)
-    for row, kind in enumerate((CustomersView, PaymentsView, AuditView, InvoicesView), start=1):
-        window.nav.setCurrentRow(row % 4)
+    for row, kind in enumerate((CustomersView, PaymentsView, BankView, AuditView, InvoicesView), start=1):
+        window.nav.setCurrentRow(row % 5)
         assert isinstance(window.stack.currentWidget(), kind)
 
 
@@ -44,12 +45,12 @@ def test_menus(window):
     file_menu = menus["&File"]
     assert isinstance(file_menu, QMenu)
     assert [a.text() for a in file_menu.actions() if not a.isSeparator()] == [
-        "&Open database…", "&Company settings…", "&Quit"]
+        "&Open database…", "&Import bank statements…", "&Company settings…", "&Quit"]
 
 
 def test_a_change_refreshes_the_visible_views_now_and_the_hidden_ones_when_shown(window, monkeypatch):
     refreshed: list[str] = []
-    for name in ("invoices", "customers", "payments", "audit"):
+    for name in ("invoices", "customers", "payments", "bank", "audit"):
         view = getattr(window, name)
         monkeypatch.setattr(view, "refresh", lambda name=name: refreshed.append(name))
 
@@ -62,6 +63,8 @@ def test_a_change_refreshes_the_visible_views_now_and_the_hidden_ones_when_shown
     window.invoices.changed.emit()
     assert refreshed == ["invoices", "payments", "customers"]
     window.nav.setCurrentRow(3)
+    assert refreshed[-1] == "bank"
+    window.nav.setCurrentRow(4)
     assert refreshed[-1] == "audit"
 
 
