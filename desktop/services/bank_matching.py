@@ -16,6 +16,7 @@ from desktop.domain.bank import TransactionState
 from desktop.domain.ids import CustomerId
 from desktop.domain.matching import MatchOutcome, MatchSettings, OpenBook, Rule, Suggestion, match_transaction
 from desktop.domain.money import as_text, precision, to_minor
+from desktop.importers.xml_safety import gc_paused
 from desktop.services.tasks import CancelToken, ProgressCallback
 from desktop.store import audit, bank_book, bank_rules, settings
 from desktop.store import invoices as invoice_store
@@ -105,7 +106,19 @@ def match_stored(
     progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
 ) -> dict[int, TransactionState]:
     """Match ``stored`` transactions in order, book the sure ones, store every outcome; returns
-    each transaction's new state."""
+    each transaction's new state.
+
+    Python's cycle collector is paused for the loop: it would otherwise re-scan the whole book
+    (100,000 invoices) again and again, about a fifth of the time; the book holds no cycles.
+    """
+    with gc_paused():
+        return _match_stored(conn, stored, context, progress, cancel)
+
+
+def _match_stored(
+    conn: Connection, stored: list[StoredTransaction], context: MatchContext,
+    progress: ProgressCallback | None, cancel: CancelToken | None,
+) -> dict[int, TransactionState]:
     states: dict[int, TransactionState] = {}
     pending: list[tuple[Outcome, Booking | None]] = []
     learned: list[tuple[str, CustomerId]] = []

@@ -151,3 +151,21 @@ def test_dates_do_not_matter_only_the_oldest_first_order():
     payment = replace(tx("100.00", counterparty_iban=GARCIA_IBAN), booking_date=date(2020, 1, 1))
     outcome = match_transaction(payment, OpenBook([newer, older], CUSTOMERS))
     assert allocations(outcome.auto) == [(1, "50.00"), (2, "50.00")]
+
+
+def test_a_known_payer_with_nothing_open_is_suggested_as_customer_credit():
+    book = make_book()
+    for invoice_id, amount in ((1, "1234.50"), (2, "100.00"), (3, "200.00")):
+        book.settle(invoice_id, Decimal(amount))
+    outcome = match_transaction(tx("80.00", counterparty_iban=GARCIA_IBAN), book)
+    assert outcome.state is REVIEW
+    (credit,) = outcome.suggestions
+    assert (credit.customer_id, credit.allocations, credit.credit, credit.score) == (GARCIA, (), Decimal("80.00"), 45)
+    assert texts(credit) == ["IBAN ES91 2100 0418 4502 0005 1332 known for customer 1042 García y Asociados S.L."]
+    assert outcome.note == "nothing is open for this customer: keep it as customer credit"
+
+
+def test_an_iban_learned_for_an_unknown_customer_is_not_kept():
+    book = make_book()
+    book.learn_iban(UNKNOWN_IBAN, CustomerId(404))
+    assert book.customers_of_iban(UNKNOWN_IBAN) == ()

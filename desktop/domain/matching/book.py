@@ -17,7 +17,7 @@ from typing import Any
 from desktop.domain.errors import NotFound
 from desktop.domain.ids import CustomerId, InvoiceId
 from desktop.domain.matching.names import index_keys, name_words
-from desktop.domain.matching.tokens import amounts_in, compact, find_rf, shape, without_prefix
+from desktop.domain.matching.tokens import amounts_in, compact, find_rf, one_edit_variants, shape, without_prefix
 from desktop.domain.money import ZERO, precision
 
 _CROWDED_NAME_KEY = 50  # a name key shared by more customers than this ("customer", "trading") finds nobody
@@ -257,15 +257,16 @@ class OpenBook:
     def learn_iban(self, iban: str, customer_id: CustomerId) -> None:
         """Remember that ``iban`` pays for this customer (after a confirmed match)."""
         iban = compact(iban)
-        if not iban or not self._remember_iban(iban, customer_id):
-            return
         customer = self._customers.get(customer_id)
-        if customer is not None and iban not in customer.ibans:
+        if not iban or customer is None or not self._remember_iban(iban, customer_id):
+            return  # (an unknown customer could not be named in a reason)
+        if iban not in customer.ibans:
             self._customers[customer_id] = replace(customer, ibans=(*customer.ibans, iban))
 
     # --- the review screen -------------------------------------------------------------------
     def search(self, text: str, limit: int = 50) -> list[OpenInvoice]:
-        """Open invoices for what a user types: a number or reference, a customer number or name, an amount."""
+        """Open invoices for what a user types: a number or reference (also with one typo), a customer number or
+        name, an amount (``1234.50``, ``1.234,50``), or part of a number. Answers in milliseconds on 100,000 invoices."""
         text = text.strip()
         if not text or limit <= 0:
             return []
@@ -276,6 +277,9 @@ class OpenBook:
                 found.update(dict.fromkeys(self.by_key(body)))
         if key:
             found.update(dict.fromkeys(self.by_key(key)))
+            if not found and len(key) in self.key_lengths:  # a number typed with one typo
+                near = {i for variant, _ in one_edit_variants(key) for i in self.by_key(variant)}
+                found.update(dict.fromkeys(sorted(near, key=lambda i: self._invoices[i].number)))
             customer_id = self._by_customer_number.get(key)
             if customer_id is not None:
                 found.update(dict.fromkeys(i.invoice_id for i in self.open_of(customer_id)))

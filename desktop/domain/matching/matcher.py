@@ -78,14 +78,25 @@ class _Candidates:
                  only: CustomerId | None) -> None:
         self.tx, self.book, self.settings, self.found, self.only = tx, book, settings, found, only
         self.by_set: dict[frozenset[InvoiceId], _Candidate] = {}
+        self._shown: dict[str, str] = {}
 
     def paid(self, currency: str) -> tuple[Decimal | None, bool]:
+        """The amount paid in ``currency``, and whether that is another currency than the payment's."""
         tx = self.tx
         if currency == tx.currency:
             return tx.amount, False
         if tx.instructed_amount is not None and tx.instructed_amount > 0 and tx.instructed_currency == currency:
             return tx.instructed_amount, True
         return None, True
+
+    def shown(self, currency: str, paid: Decimal, foreign: bool) -> str:
+        text = self._shown.get(currency)
+        if text is None:
+            text = money(paid, currency)
+            if foreign:
+                text += f" (instructed; paid as {money(self.tx.amount, self.tx.currency)})"
+            self._shown[currency] = text
+        return text
 
     def add(self, invoices: Sequence[OpenInvoice]) -> None:
         if not invoices:
@@ -116,11 +127,7 @@ class _Candidates:
         fit = None
         agrees = False
         if paid is not None:
-            shown = money(paid, currency)
-            if foreign:
-                shown += f" (instructed; paid as {money(self.tx.amount, self.tx.currency)})"
-            tolerance = self.settings.write_off_tolerance
-            fit = amount_fit(ordered, paid, currency, tolerance, shown)
+            fit = amount_fit(ordered, paid, currency, self.settings.write_off_tolerance, self.shown(currency, paid, foreign))
             reasons.append(fit.reason)
             agrees = fit.reason.score >= AMOUNT_WITHIN_TOLERANCE  # equal, a sum, or short within the tolerance
         raw = sum(r.score for r in reasons)
@@ -294,6 +301,10 @@ def _decide(
     rule_id: int | None,
 ) -> MatchOutcome:
     if not candidates:
+        credit = _as_credit(tx, book, found)
+        if credit:
+            note = "; ".join([*found.warnings, "nothing is open for this customer: keep it as customer credit"])
+            return MatchOutcome(TransactionState.REVIEW, suggestions=credit, rule_id=rule_id, note=note)
         note = "; ".join([*found.warnings, "no open invoice fits"])
         return MatchOutcome(TransactionState.UNMATCHED, rule_id=rule_id, note=note)
     ranked = sorted(candidates, key=lambda c: (-c.raw, -c.ident, len(c.invoices), c.invoices[0].due_date,
@@ -309,6 +320,16 @@ def _decide(
         return MatchOutcome(TransactionState.REVIEW, suggestions=suggestions, rule_id=rule_id, note="; ".join(problems))
     return MatchOutcome(TransactionState.MATCHED, auto=suggestions[0], suggestions=suggestions, rule_id=rule_id,
                         note=f"clearly best: {best.raw} points, the next has {second}")
+
+
+def _as_credit(tx: BankTransaction, book: OpenBook, found: Findings) -> tuple[Suggestion, ...]:
+    """For a payer known by IBAN or rule with nothing open in the currency: the whole payment as customer credit."""
+    suggestions = []
+    for customer_id, reasons in found.customer_reasons.items():
+        if any(r.signal in (Signal.IBAN, Signal.RULE) for r in reasons):
+            score = min(100, sum(r.score for r in reasons))
+            suggestions.append(Suggestion(customer_id, (), score, tuple(reasons), credit=tx.amount, currency=tx.currency))
+    return tuple(sorted(suggestions, key=lambda s: -s.score)[:MAX_SUGGESTIONS])
 
 
 def _why_not_alone(

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -65,16 +65,21 @@ class Hit:
     alone: bool = True  # may be suggested alone; a one-typo hit only when the amount agrees with it
 
 
-@dataclass(slots=True)
 class Findings:
-    hits: dict[InvoiceId, Hit] = field(default_factory=dict)
-    customer_reasons: dict[CustomerId, list[Reason]] = field(default_factory=dict)
-    iban_customers: tuple[CustomerId, ...] = ()
-    warnings: list[str] = field(default_factory=list)  # what forbids booking without ident (a paid invoice named...)
-    fuzzy_windows: list[Window] = field(default_factory=list)  # number-like words that named no open invoice
-    named_windows: list[Window] = field(default_factory=list)  # ... that did (a typo may land on another invoice)
-    fuzzy_rf: list[tuple[str, str]] = field(default_factory=list)  # (print form, body) of corrupted RF references
-    fuzzy_done: bool = False
+    """What the text and the payer say, collected for one transaction."""
+
+    __slots__ = ("customer_reasons", "fuzzy_done", "fuzzy_rf", "fuzzy_windows", "hits", "iban_customers", "named_windows",
+                 "warnings")
+
+    def __init__(self) -> None:
+        self.hits: dict[InvoiceId, Hit] = {}
+        self.customer_reasons: dict[CustomerId, list[Reason]] = {}
+        self.iban_customers: tuple[CustomerId, ...] = ()
+        self.warnings: list[str] = []  # what forbids booking without a named invoice (a paid invoice named...)
+        self.fuzzy_windows: list[Window] = []  # number-like words that named no open invoice
+        self.named_windows: list[Window] = []  # ... that did (a typo may land on another invoice)
+        self.fuzzy_rf: list[tuple[str, str]] = []  # (print form, body) of corrupted RF references
+        self.fuzzy_done = False
 
     def add_hit(self, invoice_id: InvoiceId, reason: Reason, exact: bool) -> None:
         known = self.hits.get(invoice_id)
@@ -85,17 +90,23 @@ class Findings:
         self.customer_reasons.setdefault(customer_id, []).append(reason)
 
 
-def payment_text(tx: BankTransaction) -> str:
-    """The fields that may name an invoice; `` | `` keeps a number from running on into the next field."""
-    return " | ".join(p for p in (tx.structured_reference, tx.remittance, tx.end_to_end_id) if p)
+def payment_text(tx: BankTransaction, with_rf: bool = True) -> str:
+    """The fields that may name an invoice; `` | `` keeps a number from running on into the next field.
+
+    Without ``with_rf``, a structured RF reference is left out (it is read as a reference, not as text).
+    """
+    structured = tx.structured_reference
+    if not with_rf and structured[:2].upper() == "RF":
+        structured = ""
+    return " | ".join(p for p in (structured, tx.remittance, tx.end_to_end_id) if p)
 
 
 def find_invoices(tx: BankTransaction, book: OpenBook, found: Findings) -> None:
     """Exact hits: RF references (also with wrong check digits) and invoice numbers in the text."""
-    text = payment_text(tx)
-    if not text or not book.max_key_length:
+    if not book.max_key_length:
         return
-    for mention in find_rf(text):
+    text = " | ".join(p for p in (tx.structured_reference, tx.remittance) if p)
+    for mention in find_rf(text) if "RF" in text.upper() else ():
         if mention.valid_bodies:
             body = next((b for b in mention.valid_bodies if book.by_key(b)), mention.valid_bodies[-1])
             shown = print_form(mention.electronic(body))
@@ -123,15 +134,16 @@ def find_invoices(tx: BankTransaction, book: OpenBook, found: Findings) -> None:
             found.fuzzy_rf.extend((print_form(mention.electronic(body)), body) for body in mention.bodies
                                   if len(body) in book.key_lengths and near_shape(body, book.key_shapes))
     lengths = book.key_lengths
-    for window in windows(text, book.min_key_length, book.max_key_length + 2):
+    for window in windows(payment_text(tx, with_rf=False), book.min_key_length, book.max_key_length + 2):
         keys = [window.key]
-        keys.extend(zero_variants(window, lengths))
+        if len(window.key) not in lengths and window.tail != window.key and window.tail.isdigit():
+            keys.extend(zero_variants(window, lengths))
         named = False
         for key in keys:
             ids = book.by_key(key)
             for invoice_id in ids:
                 named = True
-                found.add_hit(invoice_id, _number_reason(book.invoice(invoice_id), window), True)
+                found.add_hit(invoice_id, _number_reason(book.invoice(invoice_id), window, key != window.key), True)
             if not ids and book.closed_by_key(key) is not None:
                 named = True
                 _note_unknown(book, found, key, f"'{window.written}'")
@@ -139,8 +151,8 @@ def find_invoices(tx: BankTransaction, book: OpenBook, found: Findings) -> None:
             (found.named_windows if named else found.fuzzy_windows).append(window)
 
 
-def _number_reason(invoice: OpenInvoice, window: Window) -> Reason:
-    as_written = "" if compact(window.written) == compact(invoice.number) else f" (written '{window.written}')"
+def _number_reason(invoice: OpenInvoice, window: Window, zeros: bool) -> Reason:
+    as_written = f" (written '{window.written}')" if zeros else ""
     return Reason(Signal.INVOICE_NUMBER, NUMBER, f"invoice number {invoice.number} found in the text{as_written}")
 
 
@@ -241,8 +253,8 @@ class Fit(NamedTuple):
 
 def amount_fit(invoices: list[OpenInvoice], paid: Decimal, currency: str, tolerance: Decimal, shown_paid: str) -> Fit:
     """How ``paid`` (in the invoices' ``currency``) settles ``invoices``, oldest due first."""
-    total = sum((i.open_amount for i in invoices), ZERO)
-    names = _numbers(invoices)
+    total = invoices[0].open_amount if len(invoices) == 1 else sum((i.open_amount for i in invoices), ZERO)
+    names = invoices[0].number if len(invoices) == 1 else _numbers(invoices)
     if paid >= total:
         allocations = tuple(Allocation(i.invoice_id, i.open_amount) for i in invoices)
         credit = paid - total

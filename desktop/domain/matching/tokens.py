@@ -65,8 +65,7 @@ def windows(text: str, min_len: int, max_len: int) -> list[Window]:
         for j in range(i, min(i + _MAX_PIECES, count)):
             if j > i:
                 next_start, next_end, piece = pieces[j]
-                gap = upper[last_end:next_start]
-                if len(gap) > 3 or gap.strip(_SOFT_CHARS):
+                if next_start - last_end > 3 or upper[last_end:next_start].strip(_SOFT_CHARS):
                     break
                 key += piece
                 last_end = next_end
@@ -149,11 +148,14 @@ def near_shape(key: str, shapes: frozenset[str]) -> bool:
     return any(len(known) == len(mine) and sum(a != b for a, b in zip(known, mine, strict=True)) == 1 for known in shapes)
 
 
+_AS_NUMBERS = str.maketrans({letter: str(10 + n) for n, letter in enumerate(LETTERS)})
+
+
 def rf_is_valid(check: str, body: str) -> bool:
     """ISO 11649: ``body + "RF" + check``, letters as 10-35, leaves 1 modulo 97."""
-    if not body or not body.isalnum() or len(check) != 2 or not check.isdigit():
+    if not body or not body.isalnum() or not body.isascii() or len(check) != 2 or not check.isdigit():
         return False
-    return int("".join(str(int(c, 36)) for c in body + "RF" + check)) % 97 == 1
+    return int(body.upper().translate(_AS_NUMBERS) + "2715" + check) % 97 == 1
 
 
 @dataclass(frozen=True, slots=True)
