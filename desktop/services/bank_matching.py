@@ -105,21 +105,32 @@ def match_stored(
     conn: Connection, stored: list[StoredTransaction], context: MatchContext,
     progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
 ) -> dict[int, TransactionState]:
-    """Match ``stored`` transactions in order, book the sure ones, store every outcome; returns
-    each transaction's new state.
+    """Match transactions already stored, book the sure ones, store every outcome; returns each
+    transaction's new state."""
+    outcomes = decide(conn, stored, context, progress, cancel)
+    store_outcomes(conn, outcomes)
+    return {o.transaction_id: o.state for o in outcomes}
+
+
+def decide(
+    conn: Connection, stored: list[StoredTransaction], context: MatchContext,
+    progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
+) -> list[Outcome]:
+    """Match ``stored`` transactions in order and book the sure ones (payments, allocations,
+    audit); returns every outcome, for the caller to store with the transaction (a new import
+    inserts transactions and outcomes in one statement).
 
     Python's cycle collector is paused for the loop: it would otherwise re-scan the whole book
     (100,000 invoices) again and again, about a fifth of the time; the book holds no cycles.
     """
     with gc_paused():
-        return _match_stored(conn, stored, context, progress, cancel)
+        return _decide(conn, stored, context, progress, cancel)
 
 
-def _match_stored(
+def _decide(
     conn: Connection, stored: list[StoredTransaction], context: MatchContext,
     progress: ProgressCallback | None, cancel: CancelToken | None,
-) -> dict[int, TransactionState]:
-    states: dict[int, TransactionState] = {}
+) -> list[Outcome]:
     pending: list[tuple[Outcome, Booking | None]] = []
     learned: list[tuple[str, CustomerId]] = []
     why: dict[int, str] = {}
@@ -147,7 +158,6 @@ def _match_stored(
             if item.tx.counterparty_iban:
                 context.book.learn_iban(item.tx.counterparty_iban, auto.customer_id)
                 learned.append((item.tx.counterparty_iban, auto.customer_id))
-        states[item.id] = state
         pending.append((Outcome(
             item.id, state, outcome.category.value if outcome.category else None, outcome.rule_id, customer_id, None,
             "auto" if booking else "", (auto or suggestions[0]).score if (auto or suggestions) else 0,
@@ -156,11 +166,10 @@ def _match_stored(
         ), booking))
     bookings = [(b, why[o.transaction_id]) for o, b in pending if b is not None]
     record_bookings(conn, bookings)
-    store_outcomes(conn, [replace(o, payment_id=b.payment_id) if b else o for o, b in pending])
     bank_book.learn_ibans(conn, learned)
     if progress is not None:
         progress(len(stored), len(stored))
-    return states
+    return [replace(o, payment_id=b.payment_id) if b else o for o, b in pending]
 
 
 def _places(currency: str) -> int:

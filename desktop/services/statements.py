@@ -28,11 +28,11 @@ from desktop.domain.errors import NotFound
 from desktop.domain.money import round_money
 from desktop.importers.base import MAX_FILE_BYTES
 from desktop.importers.registry import NeedsMapping, read_statement_file
-from desktop.services.bank_matching import load_context, match_stored
+from desktop.services.bank_matching import decide, load_context
 from desktop.services.tasks import CancelToken, ProgressCallback
 from desktop.store import audit, bank_queries, statement_profiles
 from desktop.store import bank_records as records
-from desktop.store.bank_queries import TransactionDetail
+from desktop.store.bank_queries import StoredTransaction, TransactionDetail
 from desktop.store.bank_records import StatementSummary
 from desktop.store.database import Connection, Database
 
@@ -91,14 +91,16 @@ class StatementService:
             stored = [_store_file(conn, name, sha, parsed) for name, parsed in parsed_files]
             if cancel is not None:
                 cancel.check()
-            new_ids = [i for _, ids in stored for i in ids]
-            states = match_stored(conn, bank_queries.load_for_matching(conn, new_ids), load_context(conn), progress, cancel)
+            new_rows = [r for _, rows, _ in stored for r in rows]
+            fresh = [StoredTransaction(r.id, r.tx, TransactionState.UNMATCHED, ()) for r in new_rows]
+            outcomes = decide(conn, fresh, load_context(conn), progress, cancel)
+            records.insert_transactions(conn, new_rows, outcomes)
+            states = {o.transaction_id: o.state for o in outcomes}
             reports = []
-            for report, ids in stored:
-                _count_states(report, ids, states)
+            for report, rows, import_id in stored:
+                _count_states(report, [r.id for r in rows], states)
                 reports.append(report)
-            for report in reports:
-                audit.record(conn, "statement.imported", "bank_import", 0,
+                audit.record(conn, "statement.imported", "bank_import", import_id,
                              f"{report.file} ({report.format}): {report.imported} new, {report.duplicates} already imported, "
                              f"{report.matched} booked automatically, {report.review} to review")
             return reports
@@ -160,7 +162,9 @@ def _check_amounts(name: str, parsed: ParsedFile) -> None:
                                           where=f"transaction {index}", file_name=name)
 
 
-def _store_file(conn: Connection, name: str, sha: str, parsed: ParsedFile) -> tuple[ImportReport, list[int]]:
+def _store_file(
+    conn: Connection, name: str, sha: str, parsed: ParsedFile,
+) -> tuple[ImportReport, list[records.NewTransaction], int]:
     report = ImportReport(name, parsed.format, transactions=parsed.transaction_count, warnings=list(parsed.warnings))
     plans: list[tuple[Statement, list[tuple[BankTransaction, str]]]] = []
     for statement in parsed.statements:
@@ -190,8 +194,7 @@ def _store_file(conn: Connection, name: str, sha: str, parsed: ParsedFile) -> tu
         for tx, key in fresh:
             rows.append(records.NewTransaction(next_tx, statement_row, statement.account, tx, key))
             next_tx += 1
-    records.insert_transactions(conn, rows)
-    return report, [r.id for r in rows]
+    return report, rows, import_id
 
 
 def _count_states(report: ImportReport, ids: list[int], states: dict[int, TransactionState]) -> None:

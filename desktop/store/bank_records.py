@@ -75,15 +75,17 @@ _INSERT = (
     " counterparty_name, counterparty_iban, counterparty_bic, remittance, structured_reference, bank_reference,"
     " end_to_end_id, bank_code, instructed_minor, instructed_currency, raw, dedupe_key, state, category, rule_id,"
     " customer_id, payment_id, matched_by, score, suggestions, rejected, note, updated_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unmatched', NULL, NULL, NULL, NULL, '', 0,"
-    " '[]', '[]', '', ?)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)"
 )
 
 
-def insert_transactions(conn: Connection, rows: list[NewTransaction]) -> None:
+def insert_transactions(conn: Connection, rows: list[NewTransaction], outcomes: list[Outcome]) -> None:
+    """Store new transactions with what matching made of them (``outcomes``, one per row, same order)."""
     now = instant_text(utcnow())
     params = []
-    for r in rows:
+    for r, o in zip(rows, outcomes, strict=True):
+        if o.transaction_id != r.id:
+            raise ValueError("outcomes must follow the transactions' order")
         t = r.tx
         instructed = None
         if t.instructed_amount is not None and t.instructed_currency:
@@ -93,7 +95,8 @@ def insert_transactions(conn: Connection, rows: list[NewTransaction]) -> None:
             t.value_date.isoformat() if t.value_date else None, _minor(t.amount, t.currency), t.currency,
             t.counterparty_name[:300], t.counterparty_iban[:40], t.counterparty_bic[:11], t.remittance,
             t.structured_reference[:40], t.bank_reference[:120], t.end_to_end_id[:120], t.bank_code[:40], instructed,
-            t.instructed_currency[:3], t.raw, r.dedupe_key, now,
+            t.instructed_currency[:3], t.raw, r.dedupe_key, o.state.value, o.category, o.rule_id, o.customer_id,
+            o.payment_id, o.matched_by, o.score, o.suggestions, o.note, now,
         ))
     if params:
         conn.exec_driver_sql(_INSERT, params)
