@@ -24,15 +24,22 @@ _OPEN = (
 
 
 def load_open_book(conn: Connection) -> OpenBook:
-    fromiso = date.fromisoformat
+    dates: dict[str, date] = {}  # invoices share dates: parse each once
     scale: dict[str, Decimal] = {}
     invoices = []
-    for id_, number, reference, customer_id, currency, open_minor, issued, due in conn.exec_driver_sql(_OPEN).fetchall():
+    cursor = conn.connection.driver_connection.execute(_OPEN)  # type: ignore[union-attr]  # plain tuples: 2x faster
+    for id_, number, reference, customer_id, currency, open_minor, issued, due in cursor:
         unit = scale.get(currency)
         if unit is None:
             unit = scale[currency] = from_minor(1, currency)
+        issue_date = dates.get(issued)
+        if issue_date is None:
+            issue_date = dates[issued] = date.fromisoformat(issued)
+        due_date = dates.get(due)
+        if due_date is None:
+            due_date = dates[due] = date.fromisoformat(due)
         invoices.append(OpenInvoice(InvoiceId(id_), number, reference, CustomerId(customer_id), currency,
-                                    unit * open_minor, fromiso(issued), fromiso(due)))
+                                    unit * open_minor, issue_date, due_date))
     ibans: dict[int, list[str]] = defaultdict(list)
     for customer_id, iban in conn.exec_driver_sql(
         "SELECT customer_id, iban FROM customer_ibans UNION SELECT customer_id, iban FROM learned_ibans"
