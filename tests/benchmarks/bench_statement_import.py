@@ -15,8 +15,8 @@ import argparse
 import random
 import tempfile
 import time
-from datetime import date, timedelta
 from dataclasses import replace
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 

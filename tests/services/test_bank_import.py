@@ -66,7 +66,7 @@ def test_same_file_and_overlapping_statement_create_no_duplicates(paydesk: Payde
 
 
 def test_entries_without_bank_reference_are_recognized_by_their_data(paydesk: Paydesk) -> None:
-    twice = [pay("5.00", counterparty_name="Kiosk", remittance="coffee"), pay("5.00", counterparty_name="Kiosk", remittance="coffee")]
+    twice = [pay("5.00", counterparty_name="Kiosk", remittance="coffee") for _ in range(2)]
     [first] = paydesk.statements.import_file("a.xml", statement(*twice))
     [again] = paydesk.statements.import_file("a.xml", statement(*twice))
     assert first.imported == 2  # two real, equal payments on one day stay two

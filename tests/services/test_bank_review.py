@@ -53,7 +53,7 @@ def test_ambiguous_payment_waits_for_review_with_reasons(paydesk: Paydesk, two_e
 
 
 def test_accept_books_and_undo_reopens(paydesk: Paydesk, two_equal) -> None:
-    tx, a, b = two_equal
+    tx, _a, _b = two_equal
     chosen = paydesk.bank.suggestions(paydesk.bank.detail(tx))[0].allocations[0].invoice_id
 
     paydesk.bank.accept(tx, 0)
