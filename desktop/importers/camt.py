@@ -9,9 +9,13 @@ Where the layout knowledge comes from:
   DebitCreditNotification V02-V08 (element names, choices, the ReversalIndicator usage rule),
   as browsable at mx-message.com and in the generated models of prowide/prowide-iso20022;
 * the sample messages of the genkgo/camt test suite (camt052 v1-v8, camt053 v2-v8, camt054 v2-v8);
-* the banks' implementation guides the fixtures imitate: ING "Format Description CAMT052 CAMT053
-  NL", the German DK "DFÜ-Abkommen Anlage 3" (camt.05x.001.08), the Swiss Payment Standards
-  (camt.053/054.001.04), and ABN AMRO's camt.054 description.
+* the public format descriptions of the dialects the fixtures imitate (tests/fixtures/bank/camt):
+  ING's "Format Description CAMT052 CAMT053 NL", the German DK "DFÜ-Abkommen Anlage 3" used by
+  the Sparkassen (camt.05x.001.08, ``NTRF+166``-style proprietary codes), and the Swiss Payment
+  Standards of UBS and PostFinance (camt.053/054.001.04, ``QRR`` references).
+
+Runs of whitespace in texts are read as one space (the file is parsed with its whitespace
+collapsed, see ``xml_safety.parse_compact_xml``): padded remittance lines read cleanly.
 
 Balances: the opening balance is ``OPBD``, else ``PRCD`` (previous closing), else the first
 ``ITBD`` when a later balance closes the period; the closing balance is ``CLBD``, else the last
@@ -30,7 +34,7 @@ from desktop.domain.bank import Balance, BankTransaction, ParsedFile, Statement,
 from desktop.importers.camt_entries import read_entry
 from desktop.importers.camt_fields import Tags, account_id, amount, bic, date_of, sign, text, text_at
 from desktop.importers.camt_raw import EntrySources
-from desktop.importers.xml_safety import gc_paused, local_name, namespace_of, parse_xml
+from desktop.importers.xml_safety import gc_paused, local_name, namespace_of, parse_compact_xml
 
 __all__ = ["FORMAT", "CamtFormat"]
 
@@ -57,10 +61,10 @@ class CamtFormat:
         return _SNIFF.search(head) is not None
 
     def parse(self, data: bytes, file_name: str) -> ParsedFile:
-        root = parse_xml(data, file_name)
+        root, parsed = parse_compact_xml(data, file_name)
         try:
             with gc_paused():
-                return _read(root, data)
+                return _read(root, parsed)
         except UnreadableStatement as error:
             raise UnreadableStatement(error.reason, error.where, file_name) from None
 
@@ -98,7 +102,7 @@ def _message(root: ET.Element) -> ET.Element | None:
     """The message element: the child of ``Document``, also inside an envelope (``AppHdr`` + ``Document``)."""
     if local_name(root.tag) in _MESSAGES:
         return root
-    for element in root.iter():
+    for element in (root, *root, *(grandchild for child in root for grandchild in child)):
         if local_name(element.tag) == "Document":
             return next(iter(element), None)
     return None

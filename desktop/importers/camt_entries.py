@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 
 from desktop.domain.bank import BankTransaction, UnreadableStatement
 from desktop.importers.camt_fields import (
@@ -27,7 +28,6 @@ from desktop.importers.camt_fields import (
     amount,
     bank_code,
     bic,
-    child_text,
     compact,
     date_of,
     element_at,
@@ -39,6 +39,8 @@ from desktop.importers.camt_fields import (
 from desktop.importers.camt_raw import EntrySources
 
 NOT_BOOKED = frozenset({"PDNG", "INFO", "FUTR"})
+_TEXT = attrgetter("text")
+_DIRECTION = {"CRDT": 1, "DBIT": -1}
 
 
 @dataclass(slots=True)
@@ -73,16 +75,19 @@ def read_entry(ntry: ET.Element, where: str, tags: Tags, sources: EntrySources, 
     ``flip_reversals`` reads a reversal's ``CdtDbtInd`` as the original direction (not ISO 20022).
     This runs once per entry of files with 20,000 of them: it looks each element up once, in C.
     """
-    status = _status(ntry.find(tags.Sts), tags)
-    if status in NOT_BOOKED:
-        return EntryResult(status=status)
+    status_element = ntry.find(tags.Sts)
+    if status_element is not None:
+        status = _status(status_element, tags)
+        if status in NOT_BOOKED:
+            return EntryResult(status=status)
     amount_element = ntry.find(tags.Amt)
     if amount_element is None:
         raise UnreadableStatement("the entry has no amount (Amt)", where)
     value, currency = amount(amount_element, where)
     reversal = (ntry.findtext(tags.RvslInd) or "").strip().lower() in ("true", "1")
     flip = -1 if reversal and flip_reversals else 1
-    direction = sign(ntry.find(tags.CdtDbtInd), where) * flip
+    direction = _DIRECTION.get(ntry.findtext(tags.CdtDbtInd)) or sign(ntry.find(tags.CdtDbtInd), where)
+    direction *= flip
     valued = date_of(ntry.find(tags.ValDt), tags, where)
     booked = date_of(ntry.find(tags.BookgDt), tags, where) or valued
     if booked is None:
@@ -110,11 +115,10 @@ def read_entry(ntry: ET.Element, where: str, tags: Tags, sources: EntrySources, 
     return EntryResult([transaction], reversal=reversal)
 
 
-def _status(element: ET.Element | None, tags: Tags) -> str:
-    """``<Sts>BOOK</Sts>`` (v2-v5) or ``<Sts><Cd>BOOK</Cd></Sts>`` (v6 and later); ``BOOK`` when absent."""
-    if element is None:
-        return "BOOK"
-    return (text(element) or child_text(element, tags.Cd) or child_text(element, tags.Prtry) or "BOOK").upper()
+def _status(element: ET.Element, tags: Tags) -> str:
+    """``<Sts>BOOK</Sts>`` (v2-v5) or ``<Sts><Cd>BOOK</Cd></Sts>`` (v6 and later)."""
+    status = (element.text or "").strip() or (element.findtext(tags.Cd) or element.findtext(tags.Prtry) or "").strip()
+    return status.upper() or "BOOK"
 
 
 def _batch_amounts(entry: _Entry, details: list[ET.Element], where: str, tags: Tags) -> list[Decimal] | None:
@@ -206,7 +210,11 @@ def _remittance(info: ET.Element | None, tags: Tags) -> tuple[str, str]:
     """``(unstructured text, creditor reference)``; without ``Ustrd``, the structured parts as text."""
     if info is None:
         return "", ""
-    lines = [line for line in map(text, info.findall(tags.Ustrd)) if line]
+    unstructured = info.findall(tags.Ustrd)
+    if len(unstructured) == 1:
+        lines = [(unstructured[0].text or "").strip()]
+    else:
+        lines = list(filter(None, map(str.strip, filter(None, map(_TEXT, unstructured)))))
     reference = ""
     fallback: list[str] = []
     for structured in info.findall(tags.Strd):
@@ -215,7 +223,7 @@ def _remittance(info: ET.Element | None, tags: Tags) -> tuple[str, str]:
         if not lines:
             fallback.extend(text_at(document, tags.Nb) for document in structured.findall(tags.RfrdDocInf))
             fallback.extend(map(text, structured.findall(tags.AddtlRmtInf)))
-    return " ".join(lines) or " ".join(part for part in fallback if part), reference
+    return " ".join(lines) or " ".join(filter(None, fallback)), reference
 
 
 def _instructed(detail: ET.Element, ntry: ET.Element | None, entry: _Entry, signed: Decimal,

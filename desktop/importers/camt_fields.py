@@ -137,11 +137,14 @@ def provided(value: str) -> str:
 def amount(element: ET.Element, where: str, what: str = "amount") -> tuple[Decimal, str]:
     """``(Decimal, currency)`` of an ``<Amt Ccy="EUR">12.50</Amt>``-like element."""
     value = (element.text or "").strip()
-    if not _AMOUNT.fullmatch(value):
+    plain = value.replace(".", "", 1)
+    if not (plain.isdigit() and plain.isascii()) and not _AMOUNT.fullmatch(value):
         raise UnreadableStatement(f"the {what} {value!r} is not a number", where)
-    currency = (element.get("Ccy") or "").strip().upper()
-    if len(currency) != 3 or not currency.isalpha():
-        raise UnreadableStatement(f"the {what} {value} has no valid currency (Ccy={currency!r})", where)
+    currency = element.get("Ccy") or ""
+    if len(currency) != 3 or not (currency.isalpha() and currency.isupper()):
+        currency = currency.strip().upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise UnreadableStatement(f"the {what} {value} has no valid currency (Ccy={currency!r})", where)
     return Decimal(value), currency
 
 
@@ -159,13 +162,13 @@ def date_of(element: ET.Element | None, tags: Tags, where: str) -> date | None:
     """The day of a ``DateAndDateTimeChoice`` (``<Dt>`` or ``<DtTm>``), ``None`` when absent."""
     if element is None:
         return None
-    value = child_text(element, tags.Dt) or child_text(element, tags.DtTm)
+    value = element.findtext(tags.Dt) or element.findtext(tags.DtTm)
     if not value:
         return None
     try:
-        return date.fromisoformat(value[:10])  # the bank's own day; a DtTm's time and offset are dropped
+        return date.fromisoformat(value.strip()[:10])  # the bank's own day; a DtTm's time and offset are dropped
     except ValueError:
-        raise UnreadableStatement(f"the date {value!r} is not a date", where) from None
+        raise UnreadableStatement(f"the date {value.strip()!r} is not a date", where) from None
 
 
 def bank_code(element: ET.Element, tags: Tags) -> str:
@@ -173,11 +176,10 @@ def bank_code(element: ET.Element, tags: Tags) -> str:
     domain = element.find(tags.Domn)
     if domain is not None:
         family = domain.find(tags.Fmly)
-        if family is None:
-            code = child_text(domain, tags.Cd)
-        else:
-            code = "/".join(p for p in (child_text(domain, tags.Cd), child_text(family, tags.Cd),
-                                        child_text(family, tags.SubFmlyCd)) if p)
+        code = (domain.findtext(tags.Cd) or "").strip()
+        if family is not None:
+            parts = (code, (family.findtext(tags.Cd) or "").strip(), (family.findtext(tags.SubFmlyCd) or "").strip())
+            code = "/".join(filter(None, parts))
         if code:
             return code
     return provided(text_at(element, tags.Prtry, tags.Cd))

@@ -1,12 +1,12 @@
 """The source text of each camt entry, for ``BankTransaction.raw``: what the bank wrote, kept compact.
 
-Entries are cut from the file's bytes rather than re-serialized (``ET.tostring`` would cost more
-than the whole parse on a 20,000-entry file). ``<Ntry>`` elements never nest, so the k-th
+Entries are cut from the bytes that were parsed (the file with its whitespace collapsed, see
+``xml_safety.parse_compact_xml``) rather than re-serialized: ``ET.tostring`` would cost more
+than the whole parse on a 20,000-entry file. ``<Ntry>`` elements never nest, so the k-th
 opening tag and the k-th closing tag found in the bytes belong to the k-th entry of the tree;
 that is only trusted when both counts equal the entries in the tree (a comment or CDATA
 section quoting ``<Ntry>`` breaks the count, and then the entry is serialized instead).
-Whitespace between tags is dropped. For a batch, each transaction gets the entry without its
-sibling ``<TxDtls>``.
+For a batch, each transaction gets the entry without its sibling ``<TxDtls>``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import re
 import xml.etree.ElementTree as ET
 
 _FIRST_ENTRY = re.compile(rb"<([A-Za-z_][\w.\-]*:)?Ntry[\s/>]")
-_BETWEEN_TAGS = re.compile(rb">\s+<")
 _BETWEEN_TAGS_TEXT = re.compile(r">\s+<")
 _DECLARED_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
 
@@ -47,14 +46,14 @@ class EntrySources:
         if self._spans is None:
             return _serialized(element)
         start, end = self._spans[index]
-        return self._decode(_compact(self._data[start:end]))
+        return self._decode(self._data[start:end])
 
     def batch(self, index: int, element: ET.Element, count: int) -> list[str]:
         """For each of the ``count`` ``<TxDtls>`` of a batch entry: the entry with only that one."""
         if self._spans is None:
             return [_serialized(element)] * count
         start, end = self._spans[index]
-        chunk = _compact(self._data[start:end])
+        chunk = self._data[start:end]
         opens = [m.start() for m in self._tx_open.finditer(chunk)]
         closes = [m.end() for m in self._tx_close.finditer(chunk)]
         if not (len(opens) == len(closes) == count):
@@ -67,13 +66,6 @@ class EntrySources:
             return chunk.decode(self._encoding, errors="replace")
         except LookupError:
             return chunk.decode("utf-8", errors="replace")
-
-
-def _compact(chunk: bytes) -> bytes:
-    """Drop the whitespace between tags (indentation), leaving text as it is."""
-    if b"\n" in chunk or b"> " in chunk or b">\t" in chunk:
-        return _BETWEEN_TAGS.sub(b"><", chunk)
-    return chunk
 
 
 def _tag_patterns(prefix: bytes, name: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:

@@ -212,3 +212,20 @@ def test_any_missing_element_reads_or_is_refused_with_a_reason(name):
             FORMAT.parse(ET.tostring(root), name)
         except UnreadableStatement as error:
             assert error.reason and error.file_name == name
+
+
+def test_indented_utf16_file_without_collapsed_whitespace_reads_the_same():
+    text = fixture("iso_mdr_camt053_v06.xml").decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    parsed = FORMAT.parse(text.encode("utf-16"), "iso16.xml")
+    assert parsed_dict(parsed) == parsed_dict(FORMAT.parse(fixture("iso_mdr_camt053_v06.xml"), "iso.xml"))
+    assert parsed.warnings == ["Stmt[2]: 1 entry with status INFO left out (for information only, not booked)."]
+
+
+def test_whitespace_inside_values_is_collapsed():
+    data = replace_once(fixture("ing_nl_camt053_v02.xml"), b"<Ustrd>Factuur 2026-0042 klantnr 1017</Ustrd>",
+                        b"<Ustrd>Factuur   2026-0042\n            klantnr 1017   </Ustrd>")
+    data = replace_once(data, b"<Dt>2026-11-20</Dt>\n        </BookgDt>", b"<Dt>\n  2026-11-20\n</Dt>\n        </BookgDt>")
+    transaction = FORMAT.parse(data, "ing.xml").statements[0].transactions[0]
+    assert transaction.remittance == "Factuur 2026-0042 klantnr 1017"
+    assert str(transaction.booking_date) == "2026-11-20"
+    assert "<Ustrd>Factuur 2026-0042 klantnr 1017 </Ustrd>" in transaction.raw

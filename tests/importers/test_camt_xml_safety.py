@@ -8,7 +8,7 @@ import pytest
 
 from desktop.domain.bank import UnreadableStatement
 from desktop.importers.base import MAX_XML_DEPTH
-from desktop.importers.xml_safety import gc_paused, local_name, namespace_of, parse_xml
+from desktop.importers.xml_safety import gc_paused, local_name, namespace_of, parse_compact_xml, parse_xml
 
 DTD_REFUSED = "the file declares a DTD; Paydesk refuses DTDs and entities in bank files for safety"
 
@@ -74,3 +74,21 @@ def test_gc_paused_restores_the_collector():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_parse_compact_xml_collapses_whitespace_and_places_errors_in_the_file_as_written():
+    root, parsed = parse_compact_xml(b'<?xml version="1.0"?>\n<a>\n  <b x="1  2">  one   two </b>\n  <c/>\n</a>\n', "f.xml")
+    assert parsed == b'<?xml version="1.0"?><a><b x="1 2"> one two </b><c/></a>'
+    assert [(child.tag, child.text) for child in root] == [("b", " one two "), ("c", None)]
+    with pytest.raises(UnreadableStatement) as caught:
+        parse_compact_xml(b"<a>\n  <b>1</b>\n  <c>\n</a>\n", "f.xml")
+    assert caught.value.where == "line 4, column 3"
+    wide = '<?xml version="1.0" encoding="UTF-16"?>\n<a>\n <b>ü</b>\n</a>'.encode("utf-16")
+    root, parsed = parse_compact_xml(wide, "f.xml")
+    assert parsed is wide and root.find("b") is not None
+
+
+def test_word_floods_are_parsed_as_they_are_rather_than_split_into_millions_of_words():
+    flood = b"<a>" + b"x " * 1_000_000 + b"</a>"
+    root, parsed = parse_compact_xml(flood, "f.xml")
+    assert parsed is flood and root.text is not None and root.text.startswith("x x x")
