@@ -10,7 +10,18 @@ from desktop.domain.errors import NotFound
 from desktop.domain.ids import CustomerId, InvoiceId
 from desktop.domain.matching import OpenBook, Reason, Signal, Suggestion, match_transaction
 from desktop.domain.payment import Allocation
-from tests.unit.matching_fixtures import CUSTOMERS, GARCIA, GARCIA_IBAN, ROSSI, UNKNOWN_IBAN, allocations, invoice, make_book, tx
+from tests.unit.matching_fixtures import (
+    CUSTOMERS,
+    GARCIA,
+    GARCIA_IBAN,
+    ROSSI,
+    UNKNOWN_IBAN,
+    VETER,
+    allocations,
+    invoice,
+    make_book,
+    tx,
+)
 
 
 def numbers(invoices):
@@ -65,6 +76,36 @@ def test_settle_lowers_the_open_amount_and_a_paid_invoice_leaves_the_indexes():
     book.settle(InvoiceId(2), Decimal("100.00"))
     book.settle(InvoiceId(3), Decimal("200.00"))
     assert book.open_of(GARCIA) == []
+
+
+def test_a_customer_s_open_invoices_stay_oldest_first_and_current_while_a_run_settles():
+    same_day = [invoice(100 + n, f"2026-0010{n}", ROSSI, "EUR", "10.00", days=5) for n in (3, 1, 2)]
+    book = make_book(*same_day)
+    assert numbers(book.open_of(ROSSI)) == ["2026-00050", "2026-00051", "2026-00052", "2026-00101", "2026-00102",
+                                            "2026-00103"]  # due the same day: by number
+    book.open_of(ROSSI).clear()  # a copy: the caller may change it
+    book.settle(InvoiceId(5), Decimal("300.00"))
+    book.settle(InvoiceId(1), Decimal("1.00"))  # (another customer's)
+    book.settle(InvoiceId(101), Decimal("10.00"))
+    assert [(i.number, str(i.open_amount)) for i in book.open_of(ROSSI)] == [
+        ("2026-00050", "100.00"), ("2026-00051", "50.00"), ("2026-00052", "350.00"), ("2026-00102", "10.00"),
+        ("2026-00103", "10.00")]
+    assert book.invoice(InvoiceId(5)).open_amount == Decimal("50.00")
+    for invoice_id in (4, 5, 6, 102, 103):
+        book.settle(InvoiceId(invoice_id), Decimal("1000.00"))
+    assert book.open_of(ROSSI) == []
+    assert numbers(book.open_of(GARCIA)) == ["2026-00042", "2026-00043", "2026-00044"]
+
+
+def test_a_learned_iban_counts_for_the_payer_s_next_payment_in_the_same_run():
+    book = make_book()
+    payment = tx("777.77", counterparty_iban=UNKNOWN_IBAN, counterparty_name="Severnyi Veter")
+    first = match_transaction(payment, book)
+    assert [r.signal for r in first.suggestions[0].reasons] == [Signal.NAME, Signal.AMOUNT]
+    book.learn_iban(UNKNOWN_IBAN, VETER)
+    second = match_transaction(payment, book)
+    assert [r.signal for r in second.suggestions[0].reasons] == [Signal.IBAN, Signal.NAME, Signal.AMOUNT]
+    assert second.suggestions[0].reasons[0].text.startswith("IBAN NL91 ABNA 0417 1643 00 known for customer 1045")
 
 
 def test_two_payments_are_not_both_booked_to_one_invoice():

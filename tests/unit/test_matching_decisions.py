@@ -1,13 +1,17 @@
 """When Paydesk books on its own and when it waits: thresholds, margins, ties, conflicts, currencies."""
 
+import random
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from itertools import combinations
+
+import pytest
 
 from desktop.domain.bank import TransactionState
 from desktop.domain.ids import CustomerId
 from desktop.domain.matching import MAX_SUGGESTIONS, KnownCustomer, MatchSettings, OpenBook, match_transaction
-from desktop.domain.matching.signals import sums_to
+from desktop.domain.matching.amounts import sums_to
 from tests.unit.matching_fixtures import (
     CUSTOMERS,
     GARCIA,
@@ -134,6 +138,37 @@ def test_sums_are_searched_within_bounds():
     five = sums_to(invoices[:5], Decimal("60.00"), "EUR", 2, 5)
     assert [[i.number for i in group] for group in five] == [["2026-00700", "2026-00701", "2026-00702", "2026-00703",
                                                               "2026-00704"]]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sums_are_found_exactly_when_some_invoices_add_up(seed):
+    rng = random.Random(seed)
+    customer = CustomerId(9)
+    for _ in range(250):
+        count = rng.randint(0, 12)
+        cents = [rng.choice([rng.randint(1, 60), rng.randint(100, 90000), 2500]) for _ in range(count)]
+        invoices = [invoice(300 + n, f"2026-{700 + n:05d}", customer, "EUR", f"{c / 100:.2f}", rng.randint(0, 90))
+                    for n, c in enumerate(cents)]
+        target = sum(rng.sample(cents, min(count, rng.randint(1, 5)))) if cents and rng.random() < 0.6 else rng.randint(1, 99999)
+        paid = Decimal(target) / 100
+        found = sums_to(invoices, paid, "EUR", 2, 4)
+        expected = any(sum(group) == target for size in (2, 3, 4) for group in combinations(cents, size))
+        assert bool(found) == expected, (cents, target)
+        for group in found:
+            assert sum(i.open_amount for i in group) == paid and 2 <= len(group) <= 4
+            assert group == sorted(group, key=lambda i: (i.due_date, i.number))
+
+
+def test_sums_of_a_subscription_s_equal_invoices():
+    customer = CustomerId(9)
+    monthly = [invoice(300 + n, f"2026-{700 + n:05d}", customer, "EUR", "49.90", days=300 - 30 * n) for n in range(10)]
+    found = sums_to(monthly, Decimal("149.70"), "EUR", 2, 5)
+    assert [[i.number for i in group] for group in found] == [
+        ["2026-00700", "2026-00701", "2026-00702"], ["2026-00700", "2026-00701", "2026-00703"],
+        ["2026-00700", "2026-00701", "2026-00704"]]
+    assert sums_to(monthly, Decimal("49.90"), "EUR", 2, 5) == []  # one of them is no sum
+    assert sums_to(monthly, Decimal("299.40"), "EUR", 2, 5) == []  # six of them: more than five
+    assert sums_to(monthly, Decimal("100.00"), "EUR", 2, 5) == []
 
 
 def test_a_combination_is_only_within_one_currency_and_one_customer():

@@ -13,6 +13,7 @@ from desktop.domain.matching.tokens import (
     find_rf,
     near_shape,
     one_edit_variants,
+    plain_rf,
     print_form,
     rf_is_valid,
     shape,
@@ -125,3 +126,33 @@ def test_name_similarity_counts_both_ways():
     assert similarity(name_words("OOO Severnyi veter"), name_words("ООО «Северный ветер»")) == 0.94
     assert similarity(name_words("Bakkerij de Groot"), name_words("Bakkerij Jansen")) == 0.5
     assert similarity((), garcia) == 0.0
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("RF89202600042", ("89", "202600042", True)),
+    ("rf89202600042", ("89", "202600042", True)),
+    ("RF19202600042", ("19", "202600042", False)),
+    ("RF89", None),  # no body
+    ("RF89 2026 0004 2", None),  # print form: read by find_rf
+    ("RF8920260004212345678901234", None),  # longer than a reference
+    ("XX89202600042", None),
+    ("RFAB202600042", None),
+])
+def test_a_reference_alone_in_electronic_form_is_read_directly(text, expected):
+    assert plain_rf(text) == expected
+    if expected is not None:
+        check, body, valid = expected
+        [mention] = find_rf(text)
+        assert (mention.check, mention.bodies, mention.valid_bodies) == (check, (body,), (body,) if valid else ())
+
+
+@pytest.mark.parametrize(("text", "windows_found"), [
+    ("Thank you", []),
+    ("Payment invoice 2026-90307", [("INVOICE2026", "invoice 2026"), ("202690307", "2026-90307")]),
+    ("INV 2026 0042 / 2026-0043", [("INV2026", "INV 2026"), ("INV20260042", "INV 2026 0042"), ("20260042", "2026 0042"),
+                                   ("202600422026", "2026 0042 / 2026"), ("00422026", "0042 / 2026"),
+                                   ("004220260043", "0042 / 2026-0043"), ("20260043", "2026-0043")]),
+    ("Factura 2026/42, gracias", [("FACTURA2026", "Factura 2026"), ("202642", "2026/42")]),  # short, but zeros may be missing
+])
+def test_windows_need_a_digit_and_stay_within_the_lengths(text, windows_found):
+    assert [(w.key, w.written) for w in windows(text, 7, 12)] == windows_found

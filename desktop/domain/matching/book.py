@@ -2,25 +2,33 @@
 
 Built once per import from what the database holds; ``settle`` and ``learn_iban`` keep it current
 while a run books payments, so one invoice is never paid twice by two transactions of one import.
+What a run works out once and uses again lives here too: a customer's open invoices sorted oldest
+due first (kept current by ``settle``) and what a payer's IBAN and name say (``payer_reasons``).
 """
 
 from __future__ import annotations
 
 import gc
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from itertools import islice
+from operator import attrgetter, lt
 from typing import Any
 
 from desktop.domain.errors import NotFound
 from desktop.domain.ids import CustomerId, InvoiceId
 from desktop.domain.matching.names import index_keys, name_words
+from desktop.domain.matching.result import Reason
 from desktop.domain.matching.tokens import amounts_in, compact, find_rf, one_edit_variants, shape, without_prefix
 from desktop.domain.money import ZERO, precision
 
 _CROWDED_NAME_KEY = 50  # a name key shared by more customers than this ("customer", "trading") finds nobody
+_due = attrgetter("due_date", "number")  # oldest due first
+_due_date = attrgetter("due_date")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +57,9 @@ class KnownCustomer:
 
 def invoice_keys(invoice: OpenInvoice) -> list[str]:
     """The keys an invoice is found under: its number compacted, without a letter prefix, its reference's body."""
-    key = compact(invoice.number)
+    key = invoice.number.upper()
+    if not key.isalnum() or not key.isascii():
+        key = compact(key)  # (else it is compact already)
     keys = [key]
     bare = without_prefix(key)
     if bare:
@@ -68,13 +78,17 @@ class OpenBook:
         self._invoices: dict[InvoiceId, OpenInvoice] = {}
         self._by_key: dict[str, _Ids] = {}
         self._by_amount: dict[str, dict[str, _Ids]] = {}  # currency -> amount_key -> ids
-        self._by_customer: dict[CustomerId, _Ids] = {}
+        self._by_customer: dict[CustomerId, OpenInvoice | dict[InvoiceId, OpenInvoice]] = {}  # (a lone one, or by id)
         self._closed: dict[str, InvoiceId] = {}  # keys of invoices settled in this run
         self._closed_numbers: dict[InvoiceId, str] = {}
         self._customers: dict[CustomerId, KnownCustomer] = {}
         self._by_iban: dict[str, tuple[CustomerId, ...]] = {}
         self._by_customer_number: dict[str, CustomerId] = {}
         self._by_name_key: dict[str, list[CustomerId]] | None = None  # built on first use
+        # a customer's open invoices oldest due first, and whether they are in one currency; built on first use, kept by settle
+        self._open_of: dict[CustomerId, tuple[list[OpenInvoice], bool]] = {}
+        self.payer_reasons: dict[tuple[object, ...], list[tuple[CustomerId, Reason]]] = {}
+        """What matching made of a payer's IBAN (and its owners) and name, kept for the payer's next payment."""
         collecting = gc.isenabled()
         gc.disable()  # building allocates ~300,000 small objects and owns none with cycles
         try:
@@ -138,13 +152,13 @@ class OpenBook:
             else:
                 amounts[text] = {known: None, invoice_id: None}
             customer_id = invoice.customer_id
-            known = by_customer.get(customer_id)
-            if known is None:
-                by_customer[customer_id] = invoice_id
-            elif known.__class__ is dict:
-                known[invoice_id] = None
+            mine = by_customer.get(customer_id)
+            if mine is None:
+                by_customer[customer_id] = invoice
+            elif mine.__class__ is dict:
+                mine[invoice_id] = invoice  # type: ignore[index]
             else:
-                by_customer[customer_id] = {known: None, invoice_id: None}
+                by_customer[customer_id] = {mine.invoice_id: mine, invoice_id: invoice}  # type: ignore[union-attr]
         self.key_lengths = frozenset(lengths)
         self.min_key_length = min(lengths, default=0)
         self.max_key_length = max(lengths, default=0)
@@ -186,7 +200,10 @@ class OpenBook:
         return customer_id in self._customers
 
     def by_key(self, key: str) -> tuple[InvoiceId, ...]:
-        return _listed(self._by_key.get(key))
+        ids = self._by_key.get(key)
+        if ids is None:
+            return ()
+        return tuple(ids) if ids.__class__ is dict else (ids,)  # type: ignore[arg-type,return-value]
 
     def closed_by_key(self, key: str) -> InvoiceId | None:
         """An invoice paid in full earlier in this run that ``key`` names."""
@@ -203,10 +220,27 @@ class OpenBook:
 
     def open_of(self, customer_id: CustomerId) -> list[OpenInvoice]:
         """The customer's open invoices, oldest due first."""
-        ids = _listed(self._by_customer.get(customer_id))
-        if len(ids) < 2:
-            return [self._invoices[i] for i in ids]
-        return sorted((self._invoices[i] for i in ids), key=lambda i: (i.due_date, i.number))
+        return list(self.sorted_open(customer_id)[0])
+
+    def sorted_open(self, customer_id: CustomerId) -> tuple[list[OpenInvoice], bool]:
+        """``open_of`` without the copy (the caller must not change the list), and whether its invoices are all
+        in one currency. Sorted once per customer; ``settle`` keeps it current."""
+        known = self._open_of.get(customer_id)
+        if known is None:
+            mine = self._by_customer.get(customer_id)
+            if mine is None:
+                return [], True
+            if mine.__class__ is dict:
+                invoices = list(mine.values())  # type: ignore[union-attr]
+                dues = list(map(_due_date, invoices))
+                if not all(map(lt, dues, islice(dues, 1, None))):  # (usually issued, so falling due, in order)
+                    invoices.sort(key=_due)
+                currency = invoices[0].currency
+                one = all(i.currency == currency for i in invoices)
+            else:
+                invoices, one = [mine], True  # type: ignore[list-item]
+            known = self._open_of[customer_id] = (invoices, one)
+        return known
 
     def customers_of_iban(self, iban: str) -> tuple[CustomerId, ...]:
         return self._by_iban.get(iban, ())
@@ -229,8 +263,12 @@ class OpenBook:
     def _build_name_index(self) -> dict[str, list[CustomerId]]:
         index: dict[str, list[CustomerId]] = {}
         for customer in self._customers.values():
-            for key in index_keys(name_words(customer.name)):
-                index.setdefault(key, []).append(customer.customer_id)
+            for key in _name_keys(customer.name):
+                known = index.get(key)
+                if known is None:
+                    index[key] = [customer.customer_id]
+                else:
+                    known.append(customer.customer_id)
         return index
 
     # --- changes during a run ----------------------------------------------------------------
@@ -239,20 +277,40 @@ class OpenBook:
         invoice = self._invoices.get(invoice_id)
         if invoice is None:
             return
-        amounts = self._by_amount[invoice.currency]
-        digits = precision(invoice.currency)
-        _drop(amounts, amount_key(invoice.open_amount, digits), invoice_id)
-        left = invoice.open_amount - amount
+        currency, open_amount = invoice.currency, invoice.open_amount
+        amounts = self._by_amount[currency]
+        digits = precision(currency)
+        _drop(amounts, amount_key(open_amount, digits), invoice_id)
+        left = open_amount - amount
+        customer_id = invoice.customer_id
+        mine = self._by_customer[customer_id]
+        cached = self._open_of.get(customer_id)
         if left > ZERO:
-            self._invoices[invoice_id] = replace(invoice, open_amount=left)
+            self._invoices[invoice_id] = lower = replace(invoice, open_amount=left)
             _add(amounts, amount_key(left, digits), invoice_id)
+            if mine.__class__ is dict:
+                mine[invoice_id] = lower  # type: ignore[index]
+            else:
+                self._by_customer[customer_id] = lower
+            if cached is not None:  # the due date and number, the sort key, stay
+                _swap(cached[0], invoice, lower)
             return
         del self._invoices[invoice_id]
+        if mine.__class__ is dict:
+            del mine[invoice_id]  # type: ignore[union-attr]
+            if len(mine) == 1:  # type: ignore[arg-type]
+                self._by_customer[customer_id] = next(iter(mine.values()))  # type: ignore[union-attr]
+        else:
+            del self._by_customer[customer_id]
+        if cached is not None:
+            _swap(cached[0], invoice, None)
+            if not cached[0]:
+                del self._open_of[customer_id]
+        by_key, closed = self._by_key, self._closed
         for key in invoice_keys(invoice):
-            _drop(self._by_key, key, invoice_id)
-            self._closed[key] = invoice_id
+            _drop(by_key, key, invoice_id)
+            closed[key] = invoice_id
         self._closed_numbers[invoice_id] = invoice.number
-        _drop(self._by_customer, invoice.customer_id, invoice_id)
 
     def learn_iban(self, iban: str, customer_id: CustomerId) -> None:
         """Remember that ``iban`` pays for this customer (after a confirmed match)."""
@@ -301,6 +359,12 @@ class OpenBook:
         return [self._invoices[i] for i in list(found)[:limit]]
 
 
+@lru_cache(maxsize=65536)
+def _name_keys(name: str) -> tuple[str, ...]:
+    """``index_keys`` of the name's words, in the order the set gives them (names repeat: companies of one group)."""
+    return tuple(index_keys(name_words(name)))
+
+
 def amount_key(amount: Decimal, places: int) -> str:
     """``1234.50`` for any way of writing that amount (``1234.5``, ``1.2345E+3``), cheaply."""
     text = str(amount)
@@ -308,6 +372,17 @@ def amount_key(amount: Decimal, places: int) -> str:
     if (dot < 0 if places else dot >= 0) or (places and len(text) - dot - 1 != places) or "E" in text:
         text = str(amount.quantize(Decimal(1).scaleb(-places)))
     return text
+
+
+def _swap(invoices: list[OpenInvoice], old: OpenInvoice, new: OpenInvoice | None) -> None:
+    """Replace ``old`` (this very object) in ``invoices``, sorted oldest due first, by ``new``, or remove it."""
+    for index in range(bisect_left(invoices, _due(old), key=_due), len(invoices)):
+        if invoices[index] is old:
+            if new is None:
+                del invoices[index]
+            else:
+                invoices[index] = new
+            return
 
 
 _Ids = InvoiceId | dict[InvoiceId, None]

@@ -67,14 +67,15 @@ def provider_in(tx: BankTransaction) -> str:
 
 def classify(tx: BankTransaction, book: OpenBook) -> Kind | None:
     """The category of a transaction that is not a customer paying an invoice, or ``None``."""
-    if tx.amount == 0:
+    amount = tx.amount
+    if amount == 0:
         return Kind(IgnoreCategory.OTHER, "the amount is zero")
-    text = f"{tx.counterparty_name} {tx.remittance}"
-    code = tx.bank_code.upper()
-    if is_fee_code(code) or (code in _MISC_SWIFT and _FEE_WORDS.search(text)):
+    code = tx.bank_code.upper() if tx.bank_code else ""
+    if code and (is_fee_code(code) or (code in _MISC_SWIFT and _FEE_WORDS.search(f"{tx.counterparty_name} {tx.remittance}"))):
         return Kind(IgnoreCategory.BANK_FEE, f"bank charges (transaction code {tx.bank_code})")
-    if tx.amount > 0:
+    if amount > 0:
         return None
+    text = f"{tx.counterparty_name} {tx.remittance}"
     iban = compact(tx.counterparty_iban)
     owners = book.customers_of_iban(iban) if iban else ()
     if owners:

@@ -32,8 +32,12 @@ _WORD = re.compile(r"[a-z0-9]+")
 @lru_cache(maxsize=65536)
 def name_words(name: str) -> tuple[str, ...]:
     """The words of a name that tell it apart: no accents, Latin letters, no legal form or initials."""
-    folded = unicodedata.normalize("NFKD", name.lower().translate(_TRANSLIT))
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch)).replace(".", "")
+    lowered = name.lower()
+    if lowered.isascii():  # nothing to transliterate or fold
+        plain = lowered.replace(".", "")
+    else:
+        folded = unicodedata.normalize("NFKD", lowered.translate(_TRANSLIT))
+        plain = "".join(ch for ch in folded if not unicodedata.combining(ch)).replace(".", "")
     return tuple(w for w in _WORD.findall(plain) if len(w) > 1 and not w.isdigit() and w not in _LEGAL_FORMS
                  and w not in _STOP_WORDS)
 

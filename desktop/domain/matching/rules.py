@@ -88,7 +88,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 
 def _text(tx: BankTransaction) -> str:
-    return " ".join(p for p in (tx.counterparty_name, tx.remittance, tx.structured_reference, tx.end_to_end_id) if p)
+    return " ".join([p for p in (tx.counterparty_name, tx.remittance, tx.structured_reference, tx.end_to_end_id) if p])
 
 
 def rule_matches(rule: Rule, tx: BankTransaction, text: str | None = None) -> bool:

@@ -1,21 +1,19 @@
 """What one bank transaction says about invoices and customers, each finding with points and a reason.
 
 - invoice hits: an RF reference or an invoice number in the text names an open invoice;
-- customer reasons: the payer's IBAN is known for a customer, or the payer's name resembles one;
-- amount fit: how a set of invoices takes the paid amount (equal, sum, within tolerance, more, less);
-- sums: which 2..5 open invoices of one customer add up to the paid amount.
+- customer reasons: the payer's IBAN is known for a customer, or the payer's name resembles one.
+
+How the amount fits a set of invoices, and which invoices add up to it, is in ``amounts``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import NamedTuple
 
 from desktop.domain.bank import BankTransaction
 from desktop.domain.ids import CustomerId, InvoiceId
-from desktop.domain.matching.book import KnownCustomer, OpenBook, OpenInvoice, invoice_keys
+from desktop.domain.matching.book import OpenBook, OpenInvoice, invoice_keys
 from desktop.domain.matching.names import name_words, similarity
 from desktop.domain.matching.result import Reason, Signal
 from desktop.domain.matching.settings import MatchSettings
@@ -25,12 +23,11 @@ from desktop.domain.matching.tokens import (
     edit_between,
     find_rf,
     near_shape,
+    plain_rf,
     print_form,
     windows,
     zero_variants,
 )
-from desktop.domain.money import ZERO, precision
-from desktop.domain.payment import Allocation
 
 REFERENCE = 70  # a valid RF reference of the invoice
 REFERENCE_BAD_CHECK = 60  # an RF reference with wrong check digits whose body is the invoice's number
@@ -41,16 +38,7 @@ IBAN = 45  # the payer's IBAN is known for this customer (only)
 IBAN_SHARED = 25  # ... for this customer and others
 RULE = 45  # a user rule assigns the customer
 NAME_SAME, NAME_CLOSE, NAME_LIKE = 25, 20, 12  # similarity >= 0.95, >= 0.8, >= the threshold
-AMOUNT_EQUAL = 35  # equals the open amount (or the sum of the open amounts)
-AMOUNT_WITHIN_TOLERANCE = 30  # short by no more than the write-off tolerance
-AMOUNT_OVER = 15  # more than the open amount: the rest becomes customer credit
-AMOUNT_PARTIAL = 10  # less than the open amount
 _MAX_FUZZY_WINDOWS = 6
-_MAX_SUM_STEPS = 20_000
-
-
-def money(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.{precision(currency)}f} {currency}"
 
 
 print_iban = print_form
@@ -98,25 +86,32 @@ def payment_text(tx: BankTransaction, with_rf: bool = True) -> str:
     structured = tx.structured_reference
     if not with_rf and structured[:2].upper() == "RF":
         structured = ""
-    return " | ".join(p for p in (structured, tx.remittance, tx.end_to_end_id) if p)
+    return " | ".join([p for p in (structured, tx.remittance, tx.end_to_end_id) if p])
 
 
 def find_invoices(tx: BankTransaction, book: OpenBook, found: Findings) -> None:
     """Exact hits: RF references (also with wrong check digits) and invoice numbers in the text."""
     if not book.max_key_length:
         return
-    text = " | ".join(p for p in (tx.structured_reference, tx.remittance) if p)
-    for mention in find_rf(text) if "RF" in text.upper() else ():
-        if mention.valid_bodies:
-            body = next((b for b in mention.valid_bodies if book.by_key(b)), mention.valid_bodies[-1])
-            shown = print_form(mention.electronic(body))
-            ids = book.by_key(body)
-            for invoice_id in ids:
-                number = book.invoice(invoice_id).number
-                reason = Reason(Signal.REFERENCE, REFERENCE, f"RF reference {shown} found (invoice {number})")
-                found.add_hit(invoice_id, reason, True)
-            if not ids:
-                _note_unknown(book, found, body, f"RF reference {shown}")
+    structured, remittance = tx.structured_reference, tx.remittance
+    alone = None if remittance else plain_rf(structured)
+    if alone is not None and alone[2]:  # the usual structured reference: what _find_references finds, directly
+        _found_reference(book, found, alone[0], alone[1])
+    else:
+        text = f"{structured} | {remittance}" if structured and remittance else structured or remittance
+        if "RF" in text.upper():
+            _find_references(text, book, found)
+    payment = payment_text(tx, with_rf=False)
+    if payment:
+        _find_numbers(payment, book, found)
+
+
+def _find_references(text: str, book: OpenBook, found: Findings) -> None:
+    for mention in find_rf(text):
+        valid = mention.valid_bodies
+        if valid:
+            body = valid[0] if len(valid) == 1 else next((b for b in valid if book.by_key(b)), valid[-1])
+            _found_reference(book, found, mention.check, body)
             continue
         hit = False
         for body in mention.bodies:
@@ -133,22 +128,44 @@ def find_invoices(tx: BankTransaction, book: OpenBook, found: Findings) -> None:
         if not hit:
             found.fuzzy_rf.extend((print_form(mention.electronic(body)), body) for body in mention.bodies
                                   if len(body) in book.key_lengths and near_shape(body, book.key_shapes))
-    lengths = book.key_lengths
-    for window in windows(payment_text(tx, with_rf=False), book.min_key_length, book.max_key_length + 2):
-        keys = [window.key]
-        if len(window.key) not in lengths and window.tail != window.key and window.tail.isdigit():
-            keys.extend(zero_variants(window, lengths))
-        named = False
-        for key in keys:
-            ids = book.by_key(key)
-            for invoice_id in ids:
-                named = True
-                found.add_hit(invoice_id, _number_reason(book.invoice(invoice_id), window, key != window.key), True)
-            if not ids and book.closed_by_key(key) is not None:
-                named = True
-                _note_unknown(book, found, key, f"'{window.written}'")
-        if len(window.key) in lengths and near_shape(window.key, book.key_shapes):
+
+
+def _found_reference(book: OpenBook, found: Findings, check: str, body: str) -> None:
+    """A valid RF reference: a hit on the invoice it belongs to, or a warning."""
+    shown = print_form(f"RF{check}{body}")
+    ids = book.by_key(body)
+    for invoice_id in ids:
+        number = book.invoice(invoice_id).number
+        found.add_hit(invoice_id, Reason(Signal.REFERENCE, REFERENCE, f"RF reference {shown} found (invoice {number})"), True)
+    if not ids:
+        _note_unknown(book, found, body, f"RF reference {shown}")
+
+
+def _find_numbers(payment: str, book: OpenBook, found: Findings) -> None:
+    lengths, longest = book.key_lengths, book.max_key_length
+    for window in windows(payment, book.min_key_length, longest + 2):
+        written_key, tail = window.key, window.tail
+        known = len(written_key) in lengths
+        named = _name_invoices(book, found, window, written_key)
+        if (not known and tail != written_key and tail.isdigit()
+                and longest - len(written_key) + len(tail) >= len(tail.lstrip("0") or "0")):  # (room for the digits)
+            for key in zero_variants(window, lengths):
+                named = _name_invoices(book, found, window, key) or named
+        if known and near_shape(written_key, book.key_shapes):
             (found.named_windows if named else found.fuzzy_windows).append(window)
+
+
+def _name_invoices(book: OpenBook, found: Findings, window: Window, key: str) -> bool:
+    """Hits on the invoices ``key`` (from ``window``) names; whether it names one, open or paid in this run."""
+    ids = book.by_key(key)
+    for invoice_id in ids:
+        found.add_hit(invoice_id, _number_reason(book.invoice(invoice_id), window, key != window.key), True)
+    if ids:
+        return True
+    if book.closed_by_key(key) is not None:
+        _note_unknown(book, found, key, f"'{window.written}'")
+        return True
+    return False
 
 
 def _number_reason(invoice: OpenInvoice, window: Window, zeros: bool) -> Reason:
@@ -215,124 +232,61 @@ def _typo_reason(invoice: OpenInvoice, words: list[Window], bodies: list[tuple[s
 
 
 def find_customers(tx: BankTransaction, book: OpenBook, settings: MatchSettings, found: Findings) -> None:
-    """The payer's IBAN known for customers; the payer's name resembling customer names."""
-    iban = compact(tx.counterparty_iban)
-    if iban:
-        owners = book.customers_of_iban(iban)
-        found.iban_customers = owners
-        for customer_id in owners:
-            customer = book.customer(customer_id)
-            if len(owners) == 1:
-                reason = Reason(Signal.IBAN, IBAN, f"IBAN {print_iban(iban)} known for {customer.label}")
-            else:
-                reason = Reason(Signal.IBAN, IBAN_SHARED,
-                                f"IBAN {print_iban(iban)} known for {customer.label} and {len(owners) - 1} other customer(s)")
+    """The payer's IBAN known for customers; the payer's name resembling customer names.
+
+    The same payers pay again and again: what their IBAN and their name say is worked out once per run.
+    """
+    iban = compact(tx.counterparty_iban) if tx.counterparty_iban else ""
+    owners = book.customers_of_iban(iban) if iban else ()
+    found.iban_customers = owners
+    remembered = book.payer_reasons
+    if owners:
+        key: tuple[object, ...] = (iban, owners)
+        reasons = remembered.get(key)
+        if reasons is None:
+            reasons = remembered[key] = _iban_reasons(book, iban, owners)
+        for customer_id, reason in reasons:
             found.add_customer_reason(customer_id, reason)
-    words = name_words(tx.counterparty_name) if tx.counterparty_name else ()
+    payer = tx.counterparty_name
+    if payer:
+        key = (owners, payer, settings.name_threshold)
+        reasons = remembered.get(key)
+        if reasons is None:
+            reasons = remembered[key] = _name_reasons(book, owners, payer, settings.name_threshold)
+        for customer_id, reason in reasons:
+            found.add_customer_reason(customer_id, reason)
+
+
+def _iban_reasons(book: OpenBook, iban: str, owners: tuple[CustomerId, ...]) -> list[tuple[CustomerId, Reason]]:
+    reasons = []
+    for customer_id in owners:
+        customer = book.customer(customer_id)
+        reasons.append((customer_id, _iban_reason(iban, customer.number, customer.name, len(owners) - 1)))
+    return reasons
+
+
+def _name_reasons(book: OpenBook, owners: tuple[CustomerId, ...], payer: str,
+                  name_threshold: float) -> list[tuple[CustomerId, Reason]]:
+    reasons: list[tuple[CustomerId, Reason]] = []
+    words = name_words(payer)
     if not words:
-        return
+        return reasons
     # a known IBAN says who pays; the name then only adds to it (and the name index is not needed)
-    for customer_id in found.iban_customers or book.customers_by_name(words):
+    for customer_id in owners or book.customers_by_name(words):
         customer = book.customer(customer_id)
         alike = similarity(words, name_words(customer.name))
-        if alike >= settings.name_threshold:
+        if alike >= name_threshold:
             points = NAME_SAME if alike >= 0.95 else NAME_CLOSE if alike >= 0.8 else NAME_LIKE
-            found.add_customer_reason(customer_id, _name_reason(tx.counterparty_name, customer, points))
+            reasons.append((customer_id, _name_reason(payer, customer.name, customer.number, points)))
+    return reasons
 
 
-def _name_reason(payer: str, customer: KnownCustomer, points: int) -> Reason:
-    return Reason(Signal.NAME, points, f"name '{payer.strip()}' resembles '{customer.name}' (customer {customer.number})")
+def _iban_reason(iban: str, number: str, name: str, others: int) -> Reason:
+    if not others:
+        return Reason(Signal.IBAN, IBAN, f"IBAN {print_iban(iban)} known for customer {number} {name}")
+    return Reason(Signal.IBAN, IBAN_SHARED,
+                  f"IBAN {print_iban(iban)} known for customer {number} {name} and {others} other customer(s)")
 
 
-class Fit(NamedTuple):
-    allocations: tuple[Allocation, ...]
-    reason: Reason
-    credit: Decimal
-    shortfall: Decimal
-
-
-def amount_fit(invoices: list[OpenInvoice], paid: Decimal, currency: str, tolerance: Decimal, shown_paid: str) -> Fit:
-    """How ``paid`` (in the invoices' ``currency``) settles ``invoices``, oldest due first."""
-    total = invoices[0].open_amount if len(invoices) == 1 else sum((i.open_amount for i in invoices), ZERO)
-    names = invoices[0].number if len(invoices) == 1 else _numbers(invoices)
-    if paid >= total:
-        allocations = tuple(Allocation(i.invoice_id, i.open_amount) for i in invoices)
-        credit = paid - total
-        if not credit:
-            if len(invoices) == 1:
-                return Fit(allocations, Reason(Signal.AMOUNT, AMOUNT_EQUAL,
-                                               f"amount {shown_paid} equals the open amount of invoice {names}"), ZERO, ZERO)
-            return Fit(allocations, Reason(Signal.AMOUNT_SUM, AMOUNT_EQUAL,
-                                           f"amount {shown_paid} equals the sum of {len(invoices)} open invoices: {names}"),
-                       ZERO, ZERO)
-        return Fit(allocations, Reason(Signal.AMOUNT, AMOUNT_OVER, (
-            f"amount {shown_paid} is {money(credit, currency)} more than the {money(total, currency)} open on "
-            f"{_invoice_word(invoices)} {names}; {money(credit, currency)} becomes customer credit")), credit, ZERO)
-    allocations_list: list[Allocation] = []
-    left = paid
-    for invoice in invoices:
-        if left <= 0:
-            break
-        take = min(left, invoice.open_amount)
-        allocations_list.append(Allocation(invoice.invoice_id, take))
-        left -= take
-    allocated = {a.invoice_id for a in allocations_list}
-    shortfall = sum((i.open_amount for i in invoices if i.invoice_id in allocated), ZERO) - paid
-    gap = total - paid
-    if gap <= tolerance:
-        reason = Reason(Signal.AMOUNT, AMOUNT_WITHIN_TOLERANCE, (
-            f"amount {shown_paid} is {money(gap, currency)} less than the {money(total, currency)} open on "
-            f"{_invoice_word(invoices)} {names}, within the write-off tolerance of {money(tolerance, currency)}"))
-    else:
-        reason = Reason(Signal.PARTIAL, AMOUNT_PARTIAL, (
-            f"amount {shown_paid} is less than the {money(total, currency)} open on {_invoice_word(invoices)} {names}: "
-            f"a partial payment, {money(gap, currency)} stays open"))
-    return Fit(tuple(allocations_list), reason, ZERO, shortfall)
-
-
-def _numbers(invoices: list[OpenInvoice]) -> str:
-    numbers = [i.number for i in invoices]
-    return numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
-
-
-def _invoice_word(invoices: list[OpenInvoice]) -> str:
-    return "invoice" if len(invoices) == 1 else "invoices"
-
-
-def sums_to(invoices: list[OpenInvoice], paid: Decimal, currency: str, smallest: int, largest: int,
-            limit: int = 3) -> list[list[OpenInvoice]]:
-    """Up to ``limit`` sets of ``smallest``..``largest`` invoices whose open amounts add up to ``paid`` exactly."""
-    if len(invoices) < smallest:
-        return []
-    scale = precision(currency)
-    target = int(paid.scaleb(scale))
-    items = sorted(((int(i.open_amount.scaleb(scale)), i) for i in invoices if i.open_amount <= paid),
-                   key=lambda pair: -pair[0])
-    amounts = [a for a, _ in items]
-    suffix = [0] * (len(amounts) + 1)
-    for index in range(len(amounts) - 1, -1, -1):
-        suffix[index] = suffix[index + 1] + amounts[index]
-    results: list[list[OpenInvoice]] = []
-    chosen: list[int] = []
-    steps = 0
-
-    def walk(start: int, left: int) -> None:
-        nonlocal steps
-        for index in range(start, len(amounts)):
-            steps += 1
-            if steps > _MAX_SUM_STEPS or len(results) >= limit or suffix[index] < left:
-                return
-            amount = amounts[index]
-            if amount > left:
-                continue
-            chosen.append(index)
-            if amount == left:
-                if len(chosen) >= smallest:
-                    results.append([items[i][1] for i in chosen])
-            elif len(chosen) < largest:
-                walk(index + 1, left - amount)
-            chosen.pop()
-
-    if target > 0 and suffix[0] >= target:
-        walk(0, target)
-    return [sorted(r, key=lambda i: (i.due_date, i.number)) for r in results]
+def _name_reason(payer: str, name: str, number: str, points: int) -> Reason:
+    return Reason(Signal.NAME, points, f"name '{payer.strip()}' resembles '{name}' (customer {number})")

@@ -15,10 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 _PIECE = re.compile(r"[0-9A-Z]+")
+_PIECES = re.compile(r"([0-9A-Z]+)")  # splits text into gaps and pieces
+_DIGIT = re.compile(r"[0-9]")
 _SOFT_CHARS = " -/._:#"
 _SOFT_GAP = re.compile(r"[ \-/._:#]{1,3}")
 _RF = re.compile(r"(?<![0-9A-Z])RF ?([0-9]{2})")
@@ -57,24 +61,34 @@ def windows(text: str, min_len: int, max_len: int) -> list[Window]:
     A shorter run of several pieces ending in digits is kept too: its zeros may have been dropped.
     """
     upper = text.upper()
-    pieces = [(m.start(), m.end(), m.group()) for m in _PIECE.finditer(upper)]
+    if _DIGIT.search(upper) is None:
+        return []  # (a window needs a digit)
+    parts = _PIECES.split(upper)  # a gap, a piece, a gap, ..., a piece, a gap
+    ends = list(accumulate(map(len, parts)))  # where each part ends: piece i is parts[2i + 1]
+    words = parts[1::2]
+    count = len(words)
     found: list[Window] = []
-    count = len(pieces)
     for i in range(count):
-        start, last_end, key = pieces[i]
-        for j in range(i, min(i + _MAX_PIECES, count)):
-            if j > i:
-                next_start, next_end, piece = pieces[j]
-                if next_start - last_end > 3 or upper[last_end:next_start].strip(_SOFT_CHARS):
-                    break
-                key += piece
-                last_end = next_end
+        key = words[i]
+        size = len(key)
+        if size > max_len:
+            continue
+        letters_only = key.isalpha()
+        start = ends[2 * i]
+        if size >= min_len and not letters_only:
+            found.append(Window(key, text[start:ends[2 * i + 1]], key))
+        for j in range(i + 1, min(i + _MAX_PIECES, count)):
+            gap = parts[2 * j]
+            if len(gap) > 3 or gap.strip(_SOFT_CHARS):  # pieces run on across a few spaces, dashes, slashes, dots...
+                break
+            tail = words[j]
+            key += tail
             size = len(key)
             if size > max_len:
                 break
-            tail = pieces[j][2]
-            if (size >= min_len or (j > i and tail.isdigit())) and not key.isalpha():
-                found.append(Window(key, text[start:last_end], tail))
+            letters_only = letters_only and tail.isalpha()
+            if (size >= min_len or tail.isdigit()) and not letters_only:
+                found.append(Window(key, text[start:ends[2 * j + 1]], tail))
     return found
 
 
@@ -129,7 +143,7 @@ def edit_between(written: str, key: str) -> Edit | None:
 
 def print_form(reference: str) -> str:
     """Groups of four, as on a payment slip: ``RF89 2026 0004 2`` (also for an IBAN)."""
-    return " ".join(reference[i:i + 4] for i in range(0, len(reference), 4))
+    return " ".join([reference[i:i + 4] for i in range(0, len(reference), 4)])
 
 
 _SHAPE = str.maketrans(DIGITS + LETTERS, "9" * 10 + "A" * 26)
@@ -143,8 +157,12 @@ def shape(key: str) -> str:
 def near_shape(key: str, shapes: frozenset[str]) -> bool:
     """Whether ``key`` has a known shape, or one letter/digit confusion (O for 0) away from one."""
     mine = shape(key)
-    if mine in shapes:
-        return True
+    return mine in shapes or _one_off(mine, shapes)
+
+
+@lru_cache(maxsize=4096)
+def _one_off(mine: str, shapes: frozenset[str]) -> bool:
+    """Whether the shape ``mine`` is one letter/digit confusion away from one of ``shapes`` (few: remembered)."""
     return any(len(known) == len(mine) and sum(a != b for a, b in zip(known, mine, strict=True)) == 1 for known in shapes)
 
 
@@ -170,8 +188,24 @@ class RfMention:
         return f"RF{self.check}{body or (self.valid_bodies or self.bodies)[-1]}"
 
 
+def plain_rf(text: str) -> tuple[str, str, bool] | None:
+    """For the usual structured reference, an RF reference alone in electronic form (``RF18539007547034``):
+    its check digits, its body and whether they fit; what ``find_rf`` finds in it, cheaply. Else ``None``."""
+    if not 4 < len(text) <= 4 + _MAX_RF_BODY or not text.isalnum() or not text.isascii():
+        return None
+    upper = text.upper()
+    if not upper.startswith("RF") or not upper[2:4].isdigit():
+        return None
+    check, body = upper[2:4], upper[4:]
+    return check, body, int(body.translate(_AS_NUMBERS) + "2715" + check) % 97 == 1  # as rf_is_valid
+
+
 def find_rf(text: str) -> list[RfMention]:
     """RF references in ``text`` (print or electronic form)."""
+    alone = plain_rf(text)
+    if alone is not None:
+        check, body, valid = alone
+        return [RfMention(check, (body,), (body,) if valid else ())]
     upper = text.upper()
     found: list[RfMention] = []
     for match in _RF.finditer(upper):
