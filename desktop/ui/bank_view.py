@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -52,7 +51,7 @@ from desktop.ui.bank_rules_dialog import RulesDialog
 from desktop.ui.bank_settings_dialog import BankSettingsDialog
 from desktop.ui.bank_table import TransactionSource, category_text, transaction_model
 from desktop.ui.formatting import money, number
-from desktop.ui.list_widgets import HINT_STYLE
+from desktop.ui.list_widgets import HINT_STYLE, hint_page, read_only_table, size_sortable_columns
 from desktop.ui.reason_dialog import ReasonDialog
 from desktop.ui.tasks import TaskRunner
 
@@ -263,44 +262,15 @@ class BankView(QWidget):
 
     # --- building ----------------------------------------------------------------------------
     def _make_table(self) -> QTableView:
-        table = QTableView(self)
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setHighlightSections(False)
-        header.setMinimumSectionSize(50)
-        metrics = table.fontMetrics()
-        samples = ("Nov 30, 2026", "-00,000.00 EUR", "García y Asociados S", "NL91ABNA0417164300XX",
-                   "RF18 5390 0754 7034 Invoice", "Needs review", "Suggested: García y Asoc", "Score")
-        for column, sample in enumerate(samples):
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            table.setColumnWidth(column, max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title)) + 20)
-        header.setSectionResizeMode(REMITTANCE_COLUMN, QHeaderView.ResizeMode.Stretch)
-        column, order = self.model.sort_state
-        header.setSortIndicator(column, order)
-        table.setSortingEnabled(True)
+        table = read_only_table(self, self.model)
+        table.horizontalHeader().setMinimumSectionSize(50)
+        size_sortable_columns(table, ("Nov 30, 2026", "-00,000.00 EUR", "García y Asociados S", "NL91ABNA0417164300XX",
+                                      "RF18 5390 0754 7034 Invoice", "Needs review", "Suggested: García y Asoc", "Score"))
+        table.horizontalHeader().setSectionResizeMode(REMITTANCE_COLUMN, QHeaderView.ResizeMode.Stretch)
         return table
 
     def _hint_page(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        layout.addWidget(self.hint)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.hint_button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addStretch(2)
-        return page
+        return hint_page(self, self.hint, self.hint_button)
 
     def _action(self, text: str, slot: Callable[[], object], shortcuts: Sequence[Shortcut] = (), tip: str = "",
                 owner: QWidget | None = None, icon: QStyle.StandardPixmap | None = None) -> QAction:

@@ -8,10 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
@@ -37,6 +35,7 @@ from desktop.ui.invoice_editor import InvoiceEditor
 from desktop.ui.invoice_filter_bar import InvoiceFilterBar
 from desktop.ui.invoice_table import InvoiceSource, invoice_model
 from desktop.ui.invoice_viewer import InvoiceViewer
+from desktop.ui.list_widgets import hint_page, read_only_table, size_sortable_columns
 from desktop.ui.tasks import TaskRunner
 
 MAX_INSPECTED = 5000
@@ -95,46 +94,16 @@ class InvoicesView(QWidget):
 
     # --- building ----------------------------------------------------------------------------
     def _make_table(self) -> QTableView:
-        table = QTableView(self)
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
+        table = read_only_table(self, self.model, multiple=True)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        table.verticalHeader().hide()
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setHighlightSections(False)
-        metrics = table.fontMetrics()
-        samples = ("CN2026-00000", "", "Sep 30, 2026", "Sep 30, 2026", "000,000.00", "000,000.00", "Currency",
-                   "Partially paid, 100 days overdue")
-        for column, sample in enumerate(samples):
-            if sample:
-                title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-                table.setColumnWidth(column, max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title)) + 24)
-        header.setMinimumSectionSize(60)
-        column, order = self.model.sort_state
-        header.setSortIndicator(column, order)
-        table.setSortingEnabled(True)
+        size_sortable_columns(table, ("CN2026-00000", "", "Sep 30, 2026", "Sep 30, 2026", "000,000.00", "000,000.00",
+                                      "Currency", "Partially paid, 100 days overdue"), padding=24)
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setMinimumSectionSize(60)
         return table
 
     def _hint_page(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        layout.addWidget(self.hint)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.hint_button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addStretch(2)
-        return page
+        return hint_page(self, self.hint, self.hint_button)
 
     def _action(self, text: str, slot: Callable[[], object], shortcut: Shortcut | None = None,
                 icon: QStyle.StandardPixmap | None = None, tip: str = "") -> QAction:

@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QStackedWidget,
     QTableView,
@@ -31,6 +32,40 @@ def read_only_table(parent: QWidget, model: QAbstractItemModel, multiple: bool =
     table.setWordWrap(False)
     table.verticalHeader().setVisible(False)
     return table
+
+
+def size_sortable_columns(table: QTableView, samples: tuple[str, ...], padding: int = 20) -> None:
+    """Fixed-height rows, columns wide enough for a typical value (``samples``, "" to leave one
+    alone) or their title, and the model's sort shown and enabled (the model sorts in SQL)."""
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setHighlightSections(False)
+    metrics = table.fontMetrics()
+    model = table.model()
+    for column, sample in enumerate(samples):
+        if sample:
+            title = str(model.headerData(column, Qt.Orientation.Horizontal))
+            table.setColumnWidth(column, max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title)) + padding)
+    column, order = model.sort_state  # type: ignore[attr-defined]  # LazyTableModel
+    header.setSortIndicator(column, order)
+    table.setSortingEnabled(True)
+
+
+def hint_page(parent: QWidget, hint: QLabel, button: QWidget) -> QWidget:
+    """An empty list's page: the hint, and under it the button that gets the user started."""
+    page = QWidget(parent)
+    layout = QVBoxLayout(page)
+    layout.addStretch(1)
+    layout.addWidget(hint)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(button)
+    row.addStretch(1)
+    layout.addLayout(row)
+    layout.addStretch(2)
+    return page
 
 
 def empty_state(parent: QWidget, table: QTableView) -> tuple[QLabel, QStackedWidget]:
