@@ -6,6 +6,7 @@ credit; a small difference can be written off with a reason.
 from __future__ import annotations
 
 from decimal import Decimal
+from html import escape
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -269,7 +270,7 @@ class BankBookDialog(QDialog):
             amount=money(tx.amount, tx.currency), currency=tx.currency, date=date_text(tx.booking_date),
             name=tx.counterparty_name or self.tr("(no name)"))
         details = " · ".join(p for p in (tx.counterparty_iban, tx.structured_reference, tx.remittance) if p)
-        return f"<b>{_escape(text)}</b>" + (f"<br>{_escape(details)}" if details else "")
+        return f"<b>{escape(text)}</b>" + (f"<br>{escape(details)}" if details else "")
 
     def _prefill(self, detail: TransactionDetail, suggestions: list[Suggestion]) -> None:
         best = suggestions[0] if suggestions else None
@@ -353,14 +354,5 @@ class BankBookDialog(QDialog):
 
     def _show_errors(self, error: ValidationError) -> None:
         self.errors.show(error)
-        rows: dict[int, str] = {}
-        for field, message in error.fields.items():
-            if field.startswith("allocations[") and field.endswith("]"):
-                row = self.model.row_of_allocation(int(field[len("allocations["):-1]))
-                if row is not None:
-                    rows[row] = message
-        self.model.set_errors(rows)
+        self.model.show_errors(error)
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -112,6 +112,16 @@ class AllocationModel(QAbstractTableModel):
         rows = [row for row, amount in enumerate(self._amounts) if amount]
         return rows[index] if 0 <= index < len(rows) else None
 
+    def show_errors(self, error: ValidationError) -> None:
+        """Mark the rows the service named (``allocations[i]``) with its message."""
+        rows: dict[int, str] = {}
+        for field, message in error.fields.items():
+            if field.startswith("allocations[") and field.endswith("]"):
+                row = self.row_of_allocation(int(field[len("allocations["):-1]))
+                if row is not None:
+                    rows[row] = message
+        self.set_errors(rows)
+
     def set_errors(self, errors: dict[int, str]) -> None:
         self._errors = dict(errors)
         if self._items:
@@ -360,13 +370,7 @@ class PaymentDialog(QDialog):
     # --- inside -----------------------------------------------------------------------------
     def _show_errors(self, error: ValidationError) -> None:
         self.errors.show(error)
-        rows: dict[int, str] = {}
-        for field, message in error.fields.items():
-            if field.startswith("allocations[") and field.endswith("]"):
-                row = self.model.row_of_allocation(int(field[len("allocations["):-1]))
-                if row is not None:
-                    rows[row] = message
-        self.model.set_errors(rows)
+        self.model.show_errors(error)
 
     def _customer_changed(self) -> None:
         customer_id = self.customer_id()
