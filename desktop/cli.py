@@ -21,6 +21,7 @@ from desktop.domain.money import as_text
 from desktop.domain.states import InvoiceStatus
 
 if TYPE_CHECKING:
+    from desktop.services.reminder_run import PreparedMessage
     from desktop.services.statements import TransactionDetail
 
 
@@ -58,6 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
     statement_import.add_argument("--json", action="store_true", help="print one JSON array, an object per file")
     statement_list = statement_commands.add_parser("list", parents=[common], help="list every imported transaction")
     statement_list.add_argument("--json", action="store_true", help="print one JSON array")
+
+    dunning = commands.add_parser("dunning", help="reminders: what is due, and sending it")
+    dunning_commands = dunning.add_subparsers(dest="dunning_command", metavar="ACTION", required=True)
+    dunning_run = dunning_commands.add_parser(
+        "run", parents=[common], help="compute the reminders due on a date; print them (--dry-run, the default) or send them",
+    )
+    dunning_run.add_argument("--date", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                             help="the run date (default: today)")
+    mode = dunning_run.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="print what would be sent; write and send nothing (the default)")
+    mode.add_argument("--send", action="store_true", help="record the reminders and send them through the outbox")
+    dunning_run.add_argument("--json", action="store_true", help="print one JSON array, an object per message")
     return parser
 
 
@@ -211,5 +224,51 @@ def _positive(text: str) -> int:
     return value
 
 
-COMMANDS = {"demo": cmd_demo, "invoices": cmd_invoices, "pdf": cmd_pdf, "statement": cmd_statement}
+def reminder_json(m: PreparedMessage) -> dict[str, object]:
+    p = m.plan
+    return {
+        "customer_number": p.customer_number, "level": p.level.name, "invoices": p.invoice_numbers,
+        "amount": as_text(p.amount, p.currency), "currency": p.currency, "to": m.to, "subject": m.subject,
+        "status": p.status.value, "reason": p.reason or None,
+    }
+
+
+def cmd_dunning(args: argparse.Namespace) -> int:
+    from desktop.app import open_paydesk
+    from desktop.domain.dunning.model import PlanStatus
+    from desktop.services.reminder_run import reminder_run_for
+
+    paydesk = open_paydesk(args.db)
+    try:
+        run = reminder_run_for(paydesk)
+        if args.send:
+            prepared = run.prepare(args.date)
+            report = run.send(prepared)
+            stopped = getattr(report.delivery, "stopped", "")
+        else:
+            prepared = run.prepare(args.date, complete=False, pay_links=False)
+            stopped = ""
+    finally:
+        paydesk.close()
+    for warning in prepared.warnings:
+        print(f"paydesk: warning: {warning}", file=sys.stderr)
+    if stopped:
+        print(f"paydesk: warning: delivery stopped: {stopped}", file=sys.stderr)
+    if args.json:
+        json.dump([reminder_json(m) for m in prepared.messages], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        for m in prepared.messages:
+            p = m.plan
+            print(f"{p.customer_number:>6} {p.customer_name[:28]:<28} {p.level.name[:20]:<20} "
+                  f"{as_text(p.amount, p.currency):>12} {p.currency} {p.status.value:<9} {', '.join(p.invoice_numbers)}"
+                  + (f"  ({p.reason})" if p.reason else ""))
+        for h in prepared.preview.handovers:
+            action = "handed over to collection" if args.send else "would be handed over to collection"
+            print(f"{h.customer_number:>6} {h.customer_name[:28]:<28} {action}: {', '.join(h.numbers)} "
+                  f"({as_text(h.open_amount, h.currency)} {h.currency})")
+    return 1 if any(m.plan.status is PlanStatus.FAILED for m in prepared.messages) else 0
+
+
+COMMANDS = {"demo": cmd_demo, "invoices": cmd_invoices, "pdf": cmd_pdf, "statement": cmd_statement, "dunning": cmd_dunning}
 STATEMENT_COMMANDS = {"import": cmd_statement_import, "list": cmd_statement_list}

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import keyring
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,8 +18,19 @@ from desktop.domain.ids import CustomerId, InvoiceId
 from desktop.domain.invoice import InvoiceDraft, InvoiceLine
 from desktop.services.demo import DEMO_COMPANY
 from desktop.services.paydesk import Paydesk
+from tests.memory_keyring import MemoryKeyring
 
 TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test gets an empty in-memory keyring; none touches the real one."""
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -78,3 +78,9 @@ def _percent(rate: Decimal, locale: Locale) -> str:
 @lru_cache(maxsize=64)
 def document_formats(locale: str, currency: str, language: str = "en") -> DocumentFormats:
     return DocumentFormats(parse_locale(locale, language), currency)
+
+
+def print_iban(iban: str) -> str:
+    """``ES9121000418450200051332`` -> ``ES91 2100 0418 4502 0005 1332``."""
+    compact = "".join(iban.split()).upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.utils import ImageReader
 
 from desktop.documents.fonts import BOLD, REGULAR
-from desktop.documents.formatting import DocumentFormats
+from desktop.documents.formatting import DocumentFormats, print_iban
 from desktop.documents.logo import logo_size
 from desktop.documents.page_writer import PageWriter, fit_size, text_width
 from desktop.documents.sketch import Sketch
@@ -31,12 +31,6 @@ from desktop.domain.states import InvoiceKind
 SELLER_WIDTH = 220.0
 CUSTOMER_WIDTH = 250.0
 META_WIDTH = 215.0
-
-
-def print_iban(iban: str) -> str:
-    """``ES9121000418450200051332`` -> ``ES91 2100 0418 4502 0005 1332``."""
-    compact = "".join(iban.split()).upper()
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 def seller_lines(seller: Company, texts: DocumentTexts, formats: DocumentFormats) -> list[str]:

@@ -8,8 +8,7 @@ import segno
 
 from desktop.documents.epc_qr import draw_qr
 from desktop.documents.fonts import BOLD, REGULAR
-from desktop.documents.formatting import DocumentFormats
-from desktop.documents.letterhead import print_iban
+from desktop.documents.formatting import DocumentFormats, print_iban
 from desktop.documents.page_writer import PageWriter, fit_size, text_width, wrap_text
 from desktop.documents.sketch import Sketch
 from desktop.documents.style import (

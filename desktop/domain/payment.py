@@ -17,6 +17,7 @@ class PaymentMethod(StrEnum):
     CARD = "card"
     CASH = "cash"
     DIRECT_DEBIT = "direct_debit"
+    PAY_LINK = "pay_link"  # paid through a payment provider's link
     OTHER = "other"
 
 

@@ -8,13 +8,23 @@ from pathlib import Path
 
 from desktop.services.audit import AuditService
 from desktop.services.bank_review import BankReviewService
+from desktop.services.collection import CollectionService
 from desktop.services.company import CompanyService
 from desktop.services.credit_notes import CreditNoteService
 from desktop.services.customers import CustomerService
 from desktop.services.documents import DocumentService
+from desktop.services.dunning import DunningService
+from desktop.services.dunning_pauses import PauseService
 from desktop.services.invoicing import InvoicingService
+from desktop.services.mail_settings import MailSettingsService
+from desktop.services.outbox import OutboxService
+from desktop.services.pay_links import PayLinkService
 from desktop.services.payments import PaymentService
+from desktop.services.provider_settings import ProviderSettingsService
+from desktop.services.reminder_run import ReminderRun
+from desktop.services.secrets import SecretStore
 from desktop.services.statements import StatementService
+from desktop.services.templates import TemplateService
 from desktop.store.database import Database, OpenReport, open_database
 
 
@@ -31,6 +41,17 @@ class Paydesk:
         self.audit = AuditService(db)
         self.statements = StatementService(db)
         self.bank = BankReviewService(db)
+        self.secrets = SecretStore()
+        self.provider_settings = ProviderSettingsService(db, self.secrets)
+        self.pay_links = PayLinkService(db, self.provider_settings, today)
+        self.mail_settings = MailSettingsService(db, self.secrets)
+        self.templates = TemplateService(db, today)
+        self.outbox = OutboxService(db, self.mail_settings)
+        self.dunning = DunningService(db, today)
+        self.pauses = PauseService(db, today)
+        self.collection = CollectionService(db, self.documents, today)
+        self.reminder_run = ReminderRun(db, self.dunning, self.documents, self.templates, self.mail_settings, self.outbox,
+                                        self.pay_links, today=today)
 
     @classmethod
     def open(cls, path: Path, today: Callable[[], date] = date.today) -> Paydesk:

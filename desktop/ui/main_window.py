@@ -121,6 +121,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.company_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        from desktop.ui.settings_menu import SettingsMenu
+
+        self.settings_menu = SettingsMenu(self)  # Settings: email server, payment provider, templates, check pay links
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.about_action = QAction(self.tr("&About Paydesk"), self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)

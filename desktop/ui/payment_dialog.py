@@ -43,6 +43,7 @@ def method_label(method: PaymentMethod) -> str:
         PaymentMethod.CARD: QCoreApplication.translate("PaymentMethod", "Card"),
         PaymentMethod.CASH: QCoreApplication.translate("PaymentMethod", "Cash"),
         PaymentMethod.DIRECT_DEBIT: QCoreApplication.translate("PaymentMethod", "Direct debit"),
+        PaymentMethod.PAY_LINK: QCoreApplication.translate("PaymentMethod", "Pay link"),
         PaymentMethod.OTHER: QCoreApplication.translate("PaymentMethod", "Other"),
     }
     return labels[method]

@@ -41,7 +41,7 @@ def test_navigation_switches_views(window):
 
 def test_menus(window):
     menus = {action.text(): action.menu() for action in window.menuBar().actions()}
-    assert set(menus) == {"&File", "&Help"}
+    assert set(menus) == {"&File", "&Settings", "&Help"}
     file_menu = menus["&File"]
     assert isinstance(file_menu, QMenu)
     assert [a.text() for a in file_menu.actions() if not a.isSeparator()] == [

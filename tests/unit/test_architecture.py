@@ -1,4 +1,4 @@
-"""Imports point one way: ui -> services -> {importers, documents, store} -> domain.
+"""Imports point one way: ui -> services -> {importers, documents, gateways, store} -> domain.
 
 Only ``ui/`` (and ``app.py``, the composition root) imports PySide6; only ``store/`` imports
 SQLAlchemy and Alembic; ``domain/`` imports neither and none of the other layers.
@@ -19,7 +19,8 @@ ALLOWED = {
     "store": {"store", "domain"},
     "importers": {"importers", "domain"},
     "documents": {"documents", "domain"},
-    "services": {"services", "store", "importers", "documents", "domain"},
+    "gateways": {"gateways", "domain"},
+    "services": {"services", "store", "importers", "documents", "gateways", "domain"},
     "ui": {"ui", "services", "domain"},
 }
 QT = ("PySide6", "shiboken6")

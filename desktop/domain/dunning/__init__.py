@@ -1,0 +1,1 @@
+"""Dunning: procedures of reminder levels, pauses, and what a run on a date should send."""
