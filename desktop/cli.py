@@ -21,6 +21,8 @@ from desktop.domain.money import as_text
 from desktop.domain.states import InvoiceStatus
 
 if TYPE_CHECKING:
+    from desktop.services.billing import BilledInvoice
+    from desktop.services.paydesk import Paydesk
     from desktop.services.reminder_run import PreparedMessage
     from desktop.services.statements import TransactionDetail
 
@@ -71,6 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--dry-run", action="store_true", help="print what would be sent; write and send nothing (the default)")
     mode.add_argument("--send", action="store_true", help="record the reminders and send them through the outbox")
     dunning_run.add_argument("--json", action="store_true", help="print one JSON array, an object per message")
+
+    billing = commands.add_parser("billing", help="subscriptions: make the invoices that have fallen due")
+    billing_commands = billing.add_subparsers(dest="billing_command", metavar="ACTION", required=True)
+    billing_run = billing_commands.add_parser(
+        "run", parents=[common], help="make every subscription invoice due up to a date, missed periods included",
+    )
+    billing_run.add_argument("--date", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                             help="the run date (default: today)")
+    billing_run.add_argument("--dry-run", action="store_true", help="print the invoices that would be made; write nothing")
+    billing_run.add_argument("--json", action="store_true", help="print one JSON array, an object per invoice")
     return parser
 
 
@@ -241,10 +253,12 @@ def cmd_dunning(args: argparse.Namespace) -> int:
     paydesk = open_paydesk(args.db)
     try:
         run = reminder_run_for(paydesk)
-        if args.send:
-            prepared = run.prepare(args.date)
+        if args.send:  # pay links paid online are booked first, so they get no reminder
+            webhooks_before(paydesk, args.date)
+            prepared = run.prepare(args.date, poll_pay_links=True)
             report = run.send(prepared)
             stopped = getattr(report.delivery, "stopped", "")
+            webhooks_after(paydesk)
         else:
             prepared = run.prepare(args.date, complete=False, pay_links=False)
             stopped = ""
@@ -270,5 +284,93 @@ def cmd_dunning(args: argparse.Namespace) -> int:
     return 1 if any(m.plan.status is PlanStatus.FAILED for m in prepared.messages) else 0
 
 
-COMMANDS = {"demo": cmd_demo, "invoices": cmd_invoices, "pdf": cmd_pdf, "statement": cmd_statement, "dunning": cmd_dunning}
+def billed_json(b: BilledInvoice, dry_run: bool) -> dict[str, object]:
+    return {
+        "subscription": b.subscription_id, "customer_number": b.customer_number,
+        "period_start": b.period_start.isoformat(), "period_end": b.period_end.isoformat(),
+        "number": None if dry_run else b.number, "total": as_text(b.total, b.currency), "currency": b.currency,
+    }
+
+
+def cmd_billing(args: argparse.Namespace) -> int:
+    from desktop.app import open_paydesk
+
+    paydesk = open_paydesk(args.db)
+    try:
+        if not args.dry_run:
+            webhooks_before(paydesk, args.date)
+        report = paydesk.billing.run(args.date, dry_run=args.dry_run)
+        if not args.dry_run:
+            billing_emails(paydesk)
+            webhooks_after(paydesk)
+    finally:
+        paydesk.close()
+    if args.json:
+        json.dump([billed_json(b, args.dry_run) for b in report.invoices], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        for b in report.invoices:
+            made = "(would be made)" if args.dry_run else b.number or "draft"
+            print(f"{b.customer_number:>6} {b.subscription[:28]:<28} {b.period_start.isoformat()} – {b.period_end.isoformat()} "
+                  f"{as_text(b.total, b.currency):>12} {b.currency} {made}")
+        verb = "would be made" if args.dry_run else "made"
+        print(f"{report.count} invoices {verb} for {report.subscriptions} subscriptions (run date {report.run_date.isoformat()})")
+    return 0
+
+
+def billing_emails(paydesk: Paydesk) -> None:
+    """Queue the renewal and invoice emails of the billed periods, then deliver the outbox when email
+    is set up; what happened goes to stderr (the JSON on stdout stays the list of invoices)."""
+    mail = paydesk.invoice_mail
+    waiting = mail.pending_count()
+    if not paydesk.mail_settings.load().configured:
+        if waiting:
+            print(f"paydesk: warning: email is not set up (Settings › Email): {waiting} invoice email(s) wait and go out "
+                  "with the next run after it is", file=sys.stderr)
+        return
+    try:
+        if waiting:
+            notices = mail.queue_subscription_notices()
+            for skipped in notices.skipped:
+                number = skipped.invoice_number or "-"
+                print(f"paydesk: warning: no email for invoice {number}: {skipped.reason}", file=sys.stderr)
+            for problem in notices.errors + notices.warnings:
+                print(f"paydesk: warning: {problem}", file=sys.stderr)
+            print(f"paydesk: {notices.queued} invoice email(s) queued", file=sys.stderr)
+        delivery = paydesk.outbox.deliver()
+    except PaydeskError as error:  # the invoices are made; their emails wait in the outbox
+        print(f"paydesk: warning: {error}", file=sys.stderr)
+        return
+    if delivery.sent or delivery.retrying or delivery.failed:
+        print(f"paydesk: {delivery.sent} email(s) sent, {delivery.retrying} to retry, {delivery.failed} failed", file=sys.stderr)
+    if delivery.stopped:
+        print(f"paydesk: warning: delivery stopped: {delivery.stopped}", file=sys.stderr)
+
+
+def webhooks_before(paydesk: Paydesk, day: date | None) -> None:
+    """Announce the invoices that fell overdue (``invoice.overdue``); a problem is a warning, never the exit code."""
+    try:
+        paydesk.webhooks.emit_overdue(day or paydesk.today())
+    except Exception as error:  # a webhook problem must not fail the run
+        print(f"paydesk: warning: webhooks: {error}", file=sys.stderr)
+
+
+def webhooks_after(paydesk: Paydesk) -> None:
+    """Send the webhook deliveries that are due (the run's events among them); problems go to stderr."""
+    try:
+        if not paydesk.webhooks.endpoints():
+            return
+        report = paydesk.webhooks.deliver()
+    except Exception as error:  # a webhook problem must not fail the run
+        print(f"paydesk: warning: webhooks: {error}", file=sys.stderr)
+        return
+    for problem in report.errors[:5]:
+        print(f"paydesk: warning: webhook: {problem}", file=sys.stderr)
+    if report.retrying or report.failed:
+        print(f"paydesk: warning: webhooks: {report.delivered} delivered, {report.retrying} to retry, "
+              f"{report.failed} failed", file=sys.stderr)
+
+
+COMMANDS = {"demo": cmd_demo, "invoices": cmd_invoices, "pdf": cmd_pdf, "statement": cmd_statement, "dunning": cmd_dunning,
+            "billing": cmd_billing}
 STATEMENT_COMMANDS = {"import": cmd_statement_import, "list": cmd_statement_list}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from desktop.documents.formatting import DocumentFormats, document_formats, print_iban
@@ -35,7 +36,13 @@ MAX_REFERENCE = 140
 
 
 def formats_for(plan: ReminderPlan) -> DocumentFormats:
-    return document_formats(locale_for(plan.language, plan.country), plan.currency, plan.language)
+    return _formats(plan.language, plan.country, plan.currency)
+
+
+@lru_cache(maxsize=256)
+def _formats(language: str, country: str, currency: str) -> DocumentFormats:
+    """Cached per process: finding the babel locale is slow, and a letter asks four times."""
+    return document_formats(locale_for(language, country), currency, language)
 
 
 def pay_by(plan: ReminderPlan, today: date) -> date:

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from datetime import date
 from functools import cache
 from io import BytesIO
-from typing import Any
+from typing import Any, Literal
 
 from reportlab.pdfgen.canvas import Canvas
+from segno import QRCode
 
 from desktop import __version__
 from desktop.documents.email_render import TEMPLATES_FOLDER, render_string
@@ -217,11 +218,14 @@ def _paragraph(value: str, gap: float = 0.0, font: str = REGULAR) -> Sketch:
     return sketch
 
 
-def _payment(plan: ReminderPlan, company: Company, text: _Text, pay_link_url: str | None) -> Sketch | None:
+def _payment(plan: ReminderPlan, company: Company, text: _Text, pay_link_url: str | None,
+             made: QRCode | Literal[False] | None) -> Sketch | None:
     if not company.iban and not pay_link_url:
         return None
-    payment = epc_payment_for_plan(plan, company)
-    qr = make_epc_qr(payment) if payment is not None and company.iban else None
+    if made is False:
+        payment = epc_payment_for_plan(plan, company)
+        made = make_epc_qr(payment) if payment is not None else None
+    qr = made if company.iban else None
     sketch = Sketch()
     x = CONTENT_LEFT + BOX_PAD
     width = CONTENT_WIDTH - 2 * BOX_PAD - (QR_SIZE + 12 if qr is not None else 0)
@@ -253,18 +257,23 @@ def _payment(plan: ReminderPlan, company: Company, text: _Text, pay_link_url: st
 
 def render_reminder_letter(
     plan: ReminderPlan, company: Company, today: date, pay_link_url: str | None = None,
-    address: Sequence[str] = (), sender_name: str = "",
+    address: Sequence[str] = (), sender_name: str = "", *, qr: QRCode | Literal[False] | None = False,
+    context: dict[str, Any] | None = None,
 ) -> bytes:
-    """The letter for ``plan`` as PDF bytes. Raises ``TemplateProblem`` if a letter text is broken."""
+    """The letter for ``plan`` as PDF bytes. Raises ``TemplateProblem`` if a letter text is broken.
+
+    ``qr`` (the plan's EPC QR symbol, or None for none) and ``context`` (``reminder_context`` of the same
+    arguments) spare making them again when the email was composed with them; by default they are made here."""
     register_fonts()
-    context = reminder_context(plan, company, today, pay_link_url, sender_name=sender_name)
+    if context is None:
+        context = reminder_context(plan, company, today, pay_link_url, sender_name=sender_name)
     text = _Text(plan, context)
     header, rows = _table(plan, text)
     items = [FlowItem(_head(plan, company, text, today, address))]
     items += [FlowItem(row, gap_before=16 if index == 0 else 0, header=header) for index, row in enumerate(rows)]
     items.append(FlowItem(_totals(plan, text), gap_before=10))
     items.append(FlowItem(_paragraph(text(text.level["action"]), font=BOLD), gap_before=14))
-    payment = _payment(plan, company, text, pay_link_url)
+    payment = _payment(plan, company, text, pay_link_url, qr)
     if payment is not None:
         items.append(FlowItem(payment, gap_before=12))
     items.append(FlowItem(_paragraph(text(text.level["closing"])), gap_before=12))

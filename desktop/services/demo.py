@@ -119,7 +119,34 @@ def create_demo(
     paydesk.invoices.finalize_many(to_issue)
     progress(3, 4)
     _settle(paydesk, rng, today, [(i, d) for n, (i, d) in enumerate(zip(ids, drafts, strict=True)) if n not in leave_as_draft])
+    _subscriptions(paydesk, today, customer_ids)
     progress(4, 4)
+
+
+def _subscriptions(paydesk: Paydesk, today: date, customer_ids: list[CustomerId]) -> None:
+    """A few subscriptions of every kind, started over the last months and not billed yet: the first
+    billing run (on start of the app, or ``paydesk billing run``) makes their invoices."""
+    from desktop.domain.subscriptions import PlanLine, Subscription, Timing
+    from desktop.services.subscriptions import SubscriptionService
+
+    service = SubscriptionService(paydesk.db, lambda: today)
+    first = today.replace(day=1)
+    month_ago = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+    plans = [
+        ("Cloud hosting, business", [PlanLine("Managed server", Decimal(1), Decimal("89.00"), Decimal(21)),
+                                     PlanLine("Backup storage (100 GB)", Decimal(2), Decimal("4.50"), Decimal(21))],
+         1, Timing.ADVANCE, True),
+        ("Support contract", [PlanLine("Support hours included", Decimal(8), Decimal("85.00"), Decimal(21))],
+         3, Timing.ARREARS, True),
+        ("Software licences", [PlanLine("Licence, per seat", Decimal(12), Decimal("240.00"), Decimal(21))],
+         12, Timing.ADVANCE, True),
+        ("Maintenance (review before sending)", [PlanLine("Preventive maintenance", Decimal(1), Decimal("350.00"), Decimal(21))],
+         1, Timing.ADVANCE, False),
+    ]
+    for index, (name, lines, months, timing, auto_send) in enumerate(plans):
+        customer = customer_ids[index % len(customer_ids)]
+        service.save(Subscription.new(customer, name, DEMO_COMPANY.currency, month_ago, lines, interval_months=months,
+                                      timing=timing, auto_send=auto_send))
 
 
 def _customers(paydesk: Paydesk, rng: random.Random, count: int) -> tuple[list[CustomerId], list[Market]]:

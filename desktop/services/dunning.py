@@ -19,7 +19,7 @@ from desktop.domain.errors import NotFound, StateError, ValidationError
 from desktop.domain.ids import CustomerId
 from desktop.store import audit, dunning_book, dunning_collection, dunning_procedures, dunning_reminders, settings
 from desktop.store import outbox as outbox_store
-from desktop.store.database import Database
+from desktop.store.database import Connection, Database
 from desktop.store.outbox import Composed
 
 BANK_IMPORT_MAX_AGE = "dunning.bank_import_max_age_days"
@@ -27,6 +27,7 @@ INSTALMENT_GRACE = "dunning.instalment_grace_days"
 DEFAULT_BANK_IMPORT_MAX_AGE = 3
 DEFAULT_INSTALMENT_GRACE = 3
 OUTBOX_KIND = "reminder"
+CHANGED = "paid or changed since the preview"
 
 
 @dataclass(slots=True)
@@ -54,7 +55,7 @@ class CustomerDunning:
 class RecordResult:
     reminder_ids: list[int]  # in the order of the plans recorded
     outbox_ids: list[int]
-    skipped: list[ReminderPlan]  # already recorded (by an earlier run today, or another window)
+    skipped: list[ReminderPlan]  # already recorded (an earlier run today, another window), or paid or changed since
     case_ids: list[int]
 
 
@@ -150,7 +151,10 @@ class DunningService:
         over to collection, all in one transaction. ``composed[i]`` is the message of ``plans[i]``.
 
         A plan whose invoices reached its level meanwhile (an earlier run today) is skipped, not sent twice.
-        Recorded plans get status QUEUED.
+        The plans are computed again inside the transaction: a plan whose invoices were paid, changed (another
+        open amount, a credit, a pause) or are no longer due for its level since the preview (a bank import or
+        a pay link booked a payment meanwhile) is not recorded either: it is skipped with status HELD_BACK and
+        the reason ``CHANGED``. Recorded plans get status QUEUED.
         """
         if len(plans) != len(composed):
             raise ValueError("one composed message per plan")
@@ -159,6 +163,8 @@ class DunningService:
         with self._db.transaction() as conn:
             reached = dunning_book.levels_reached(conn, [i.invoice_id for p in plans for i in p.invoices])
             reminded = dunning_book.reminded_instalments(conn)
+            current = _current_plans(conn, run_date) if any(p.status is PlanStatus.PLANNED for p in plans) else {}
+            changed: list[ReminderPlan] = []
             recorded: list[ReminderPlan] = []
             for plan, message in zip(plans, composed, strict=True):
                 if plan.status is not PlanStatus.PLANNED:
@@ -166,6 +172,11 @@ class DunningService:
                 if (plan.instalment_id is not None and plan.instalment_id in reminded) or (
                         plan.instalment_id is None
                         and any(reached.get(i.invoice_id, 0) >= plan.level.position for i in plan.invoices)):
+                    result.skipped.append(plan)
+                    continue
+                now = current.get(plan_key(plan))
+                if now is None or now.amount != plan.amount or now.credits != plan.credits:
+                    changed.append(plan)
                     result.skipped.append(plan)
                     continue
                 reminder_id = dunning_reminders.insert_reminder(conn, plan, run_date, message.message_id,
@@ -187,11 +198,31 @@ class DunningService:
                                  f"({handover.open_amount} {handover.currency} open)")
         for plan in recorded:
             plan.status = PlanStatus.QUEUED
+        for plan in changed:
+            plan.status = PlanStatus.HELD_BACK
+            plan.reason = CHANGED
         return result
 
     def history(self, customer_id: CustomerId | None = None) -> list[dunning_reminders.ReminderRecord]:
         with self._db.reading() as conn:
             return dunning_reminders.history(conn, customer_id)
+
+
+PlanKey = tuple[int, int, str, int | None, str, tuple[tuple[int, Decimal], ...]]
+
+
+def plan_key(plan: ReminderPlan) -> PlanKey:
+    """What must not have changed between the preview and recording: customer, level, instalment, currency,
+    and each invoice with its open amount."""
+    invoices = tuple(sorted((int(i.invoice_id), i.open_amount) for i in plan.invoices))
+    return (int(plan.customer_id), plan.level.position, plan.level.template, plan.instalment_id, plan.currency, invoices)
+
+
+def _current_plans(conn: Connection, run_date: date) -> dict[PlanKey, ReminderPlan]:
+    """The plans a run on ``run_date`` would send now (in the recording transaction), by ``plan_key``."""
+    grace = int(settings.get(conn, INSTALMENT_GRACE, DEFAULT_INSTALMENT_GRACE))
+    plans = compute(dunning_book.load(conn, run_date), run_date, grace).plans
+    return {plan_key(p): p for p in plans if p.status is PlanStatus.PLANNED}
 
 
 def _bank_warnings(last_import: datetime | None, run_date: date, max_age: int) -> list[str]:

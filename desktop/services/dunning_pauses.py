@@ -15,6 +15,7 @@ from desktop.domain.ids import CustomerId, InvoiceId
 from desktop.domain.money import round_money
 from desktop.domain.states import COLLECTIBLE_STATES, InvoiceKind
 from desktop.store import audit, dunning_collection, dunning_pauses, dunning_reminders
+from desktop.store import events as event_store
 from desktop.store import invoices as invoice_store
 from desktop.store.database import Connection, Database
 
@@ -62,6 +63,8 @@ class PauseService:
                 _check_invoice(conn, customer_id, invoice_id)
             pause_id = dunning_pauses.insert_pause(conn, pause)
             audit.record(conn, "dunning.pause", "customer", customer_id, f"Reminders paused ({KIND_NAMES[kind]}): {reason}")
+            if kind is PauseKind.HOLD:
+                event_store.record_hold(conn, pause_id, customer_id, pause.reason, start, until, invoice_id)
             return pause_id
 
     def end(self, pause_id: int, on: date | None = None) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from itertools import groupby
 
+from desktop.domain import events as ev
 from desktop.domain.errors import NotFound, PaydeskError, StateError, ValidationError
 from desktop.domain.ids import CustomerId, InvoiceId
 from desktop.domain.invoice import InvoiceDraft, InvoiceSummary, due_date_for, validate_draft
@@ -17,6 +18,7 @@ from desktop.services.tasks import CancelToken, ProgressCallback, no_progress
 from desktop.store import audit, invoice_queries, numbering
 from desktop.store import company as company_store
 from desktop.store import customers as customer_store
+from desktop.store import events as event_store
 from desktop.store import invoices as store
 from desktop.store.database import Connection, Database
 from desktop.store.invoices import InvoiceRecord
@@ -112,6 +114,7 @@ class InvoicingService:
             store.set_status(conn, invoice_id, InvoiceStatus.VOID, reason.strip())
             audit.record(conn, "invoice.voided", "invoice", invoice_id, f"{_label(record)} voided: {reason.strip()}",
                          {"status": (record.status.value, InvoiceStatus.VOID.value)})
+            event_store.record_invoices(conn, ev.INVOICE_VOIDED, [invoice_id], {"reason": reason.strip()})
 
     def write_off(self, invoice_id: InvoiceId, reason: str) -> None:
         """Mark what is left open as uncollectible."""
@@ -203,6 +206,7 @@ def finalize_in(
             for c, number in chunk
         ])
         progress(min(start_index + _CHUNK, total), total)
+    event_store.record_invoices(conn, ev.INVOICE_FINALIZED, [c.id for c, _ in numbered])
     order = {c.id: number for c, number in numbered}
     return [order[i] for i in ids if i in order]
 

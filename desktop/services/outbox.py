@@ -28,6 +28,7 @@ from desktop.gateways.smtp import (
 )
 from desktop.services.mail_settings import MailSettingsService
 from desktop.services.tasks import CancelToken, ProgressCallback, no_progress
+from desktop.store import events as event_store
 from desktop.store import outbox as store
 from desktop.store.database import Database
 from desktop.store.outbox import OutboxEntry
@@ -136,7 +137,8 @@ class OutboxService:
                 else:
                     note = "; ".join(f"{address}: {reply}" for address, reply in refused.items())
                     with self._db.transaction() as conn:
-                        store.mark_sent(conn, delivery.id, f"Not accepted for {note}" if note else "")
+                        if store.mark_sent(conn, delivery.id, f"Not accepted for {note}" if note else ""):
+                            event_store.message_sent(conn, delivery.id)
                     report.sent += 1
                 progress(index + 1, len(due))
         finally:

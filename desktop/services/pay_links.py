@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from desktop.domain.dunning.model import ReminderPlan
+from desktop.domain.dunning.model import DueInvoice, Level, ReminderPlan
 from desktop.domain.errors import PaydeskError
 from desktop.domain.ids import CustomerId, InvoiceId, PaymentId
 from desktop.domain.money import from_minor, round_money, to_minor
@@ -30,6 +30,7 @@ from desktop.services.provider_settings import (
     render_template,
 )
 from desktop.store import audit
+from desktop.store import events as event_store
 from desktop.store import invoices as invoice_store
 from desktop.store import pay_links as store
 from desktop.store import payments as payment_store
@@ -76,6 +77,9 @@ class PollReport:
     cancelled: bool = False
 
 
+_INVOICE_EMAIL = Level(0, "Invoice email", 0, "invoice")  # what ``link_for_invoices`` passes as the plan's level
+
+
 def _description(plan: ReminderPlan) -> str:
     numbers = plan.invoice_numbers
     return f"Invoice {numbers[0]}" if len(numbers) == 1 else f"Invoices {', '.join(numbers)}"
@@ -109,6 +113,17 @@ class PayLinkService:
             return self._create(gateway, cfg, plan, amount)
         finally:
             gateway.close()
+
+    def link_for_invoices(
+        self, customer_id: CustomerId, invoices: Sequence[DueInvoice], amount: Decimal, currency: str, *,
+        customer_number: str = "", country: str = "",
+    ) -> PayLink | None:
+        """A link for invoices outside a reminder (the invoice or renewal email): the same reuse,
+        idempotency and errors as ``link_for``."""
+        open_total = sum((i.open_amount for i in invoices), Decimal(0))
+        plan = ReminderPlan(customer_id, customer_number, "", "en", country, [], currency, _INVOICE_EMAIL, 0, list(invoices),
+                            credits=open_total - amount)
+        return self.link_for(plan)
 
     def _create(self, gateway: Gateway, cfg: ProviderSettings, plan: ReminderPlan, amount: Decimal) -> PayLink:
         provider = cfg.provider.value
@@ -258,6 +273,7 @@ class PayLinkService:
             for a in allocations:
                 audit.record(conn, "invoice.payment", "invoice", a.invoice_id,
                              f"{a.amount} {currency} of payment {payment_id} allocated (pay link)")
+            event_store.record_payments(conn, [payment_id])
         log.info("pay link %s paid: payment %s", link.id, payment_id)
         return payment_id
 

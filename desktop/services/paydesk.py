@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop.services.audit import AuditService
 from desktop.services.bank_review import BankReviewService
+from desktop.services.billing import BillingService
 from desktop.services.collection import CollectionService
 from desktop.services.company import CompanyService
 from desktop.services.credit_notes import CreditNoteService
@@ -15,6 +16,7 @@ from desktop.services.customers import CustomerService
 from desktop.services.documents import DocumentService
 from desktop.services.dunning import DunningService
 from desktop.services.dunning_pauses import PauseService
+from desktop.services.invoice_mail import InvoiceMailService
 from desktop.services.invoicing import InvoicingService
 from desktop.services.mail_settings import MailSettingsService
 from desktop.services.outbox import OutboxService
@@ -24,7 +26,9 @@ from desktop.services.provider_settings import ProviderSettingsService
 from desktop.services.reminder_run import ReminderRun
 from desktop.services.secrets import SecretStore
 from desktop.services.statements import StatementService
+from desktop.services.subscriptions import SubscriptionService
 from desktop.services.templates import TemplateService
+from desktop.services.webhooks import WebhookService
 from desktop.store.database import Database, OpenReport, open_database
 
 
@@ -50,6 +54,10 @@ class Paydesk:
         self.dunning = DunningService(db, today)
         self.pauses = PauseService(db, today)
         self.collection = CollectionService(db, self.documents, today)
+        self.webhooks = WebhookService(db, self.secrets)
+        self.invoice_mail = InvoiceMailService(db, self.templates, self.mail_settings, self.documents, self.pay_links, today)
+        self.subscriptions = SubscriptionService(db, today)
+        self.billing = BillingService(db, today)
         self.reminder_run = ReminderRun(db, self.dunning, self.documents, self.templates, self.mail_settings, self.outbox,
                                         self.pay_links, today=today)
 

@@ -9,6 +9,7 @@ from desktop.domain.ids import CustomerId, InvoiceId, PaymentId
 from desktop.domain.money import round_money
 from desktop.domain.payment import Allocation, OpenItem, PaymentInput, oldest_first, validate_payment
 from desktop.store import audit
+from desktop.store import events as event_store
 from desktop.store import invoices as invoice_store
 from desktop.store import payments as store
 from desktop.store.database import Database
@@ -52,6 +53,7 @@ class PaymentService:
             for a in payment.allocations:
                 audit.record(conn, "invoice.payment", "invoice", a.invoice_id,
                              f"{a.amount} {payment.currency} of payment {payment_id} allocated")
+            event_store.record_payments(conn, [payment_id])
             return payment_id
 
     def allocate(self, payment_id: PaymentId, allocations: list[Allocation]) -> None:
@@ -73,6 +75,7 @@ class PaymentService:
             for a in allocations:
                 audit.record(conn, "invoice.payment", "invoice", a.invoice_id,
                              f"{a.amount} {payment.currency} of payment {payment_id} allocated")
+            event_store.record_settlement(conn, {a.invoice_id for a in allocations})
 
     def unallocate(self, payment_id: PaymentId) -> set[InvoiceId]:
         """Undo a payment's allocations (its amount becomes credit again)."""

@@ -4,18 +4,31 @@ messages in one transaction and deliver the outbox.
 
 Nothing is written before ``send``; ``prepare(..., complete=False)`` is a quick dry run without PDFs
 and without creating pay links at the provider.
+
+Composed messages are spooled: each worker writes a message's bytes to a file in a private temporary
+folder of the run and hands back only its metadata (``SpooledEmail``), so a run over 10,000 customers
+keeps about 1.4 GB of email on disk, not in memory; the bytes are read back one message at a time
+when they are recorded in the outbox. The folder goes when no prepared message refers to it.
+
+Before a real send the pay links are polled (when a provider is set up), so a link paid online is
+booked before the reminders are recorded; ``DunningService.record`` then checks each plan again.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import shutil
+import tempfile
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Protocol
 
-from desktop.documents.email_message import ComposedEmail, Sender
+from desktop.documents.email_message import ComposedEmail, Sender, SpooledEmail
 from desktop.documents.email_render import TemplateSources
 from desktop.domain.company import Company
 from desktop.domain.dunning.model import PlanStatus, ReminderPlan
@@ -31,6 +44,7 @@ from desktop.store import dunning_book
 from desktop.store import outbox as outbox_store
 from desktop.store.database import Database
 
+log = logging.getLogger(__name__)
 BATCH = 20
 IN_PROCESS_LIMIT = 8  # fewer messages than this are composed without starting workers
 _STATES = {outbox_store.SENT: PlanStatus.SENT, outbox_store.FAILED: PlanStatus.FAILED}
@@ -48,6 +62,8 @@ class LinkMaker(Protocol):
 
     def link_for(self, plan: ReminderPlan) -> PayLinkLike | None: ...
 
+    def poll(self) -> Any: ...  # a PollReport: ``errors`` (list of str), ``paid`` (payment ids)
+
 
 class Deliverer(Protocol):
     """``OutboxService``: delivers what is queued, one message at a time."""
@@ -55,10 +71,23 @@ class Deliverer(Protocol):
     def deliver(self, progress: Any = ..., cancel: Any = ...) -> Any: ...
 
 
+class Spool:
+    """A run's private temporary folder for its composed messages; removed when nothing refers to it any more
+    (every ``SpooledEmail`` holds it) or when the program ends."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="paydesk-run-"))
+        self._finalizer = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
+
+    def remove(self) -> None:
+        self._finalizer()
+
+
 @dataclass(slots=True)
 class PreparedMessage:
     plan: ReminderPlan
-    email: ComposedEmail | None  # None when held back or when composing failed (``plan.reason`` says why)
+    # None when held back or when composing failed (``plan.reason`` says why); ``raw`` reads a spooled message's bytes
+    email: ComposedEmail | SpooledEmail | None
     pay_link_url: str | None = None
 
     @property
@@ -75,6 +104,7 @@ class PreparedRun:
     preview: RunPreview
     messages: list[PreparedMessage]
     complete: bool  # with attachments and pay links: can be sent
+    pay_links_polled: bool = False  # the pay links were polled before the preview was computed
 
     @property
     def run_date(self) -> date:
@@ -90,6 +120,8 @@ class SendReport:
     recorded: RecordResult
     delivery: Any = None  # the outbox's DeliveryReport, None when not delivered now
     messages: list[PreparedMessage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. the pay links could not be polled
+    polled: Any = None  # the pay links' PollReport when they were polled before recording
 
     def count(self, status: PlanStatus) -> int:
         return sum(1 for m in self.messages if m.plan.status is status)
@@ -116,11 +148,16 @@ class ReminderRun:
 
     def prepare(
         self, run_date: date | None = None, progress: ProgressCallback = no_progress, cancel: CancelToken | None = None,
-        *, preview: RunPreview | None = None, complete: bool = True, pay_links: bool = True,
+        *, preview: RunPreview | None = None, complete: bool = True, pay_links: bool = True, poll_pay_links: bool = False,
     ) -> PreparedRun:
-        """Every message of the run composed (held-back ones without an email). Writes nothing to the database;
-        with ``pay_links`` the provider is asked for a link per message (reused on a later call)."""
+        """Every message of the run composed (held-back ones without an email). Writes nothing to the database
+        except, with ``poll_pay_links`` (a run that is sent right away, as the CLI's ``--send``), the payments of
+        pay links paid online, booked before the run is computed; with ``pay_links`` the provider is asked for a
+        link per message (reused on a later call)."""
+        polled = poll_pay_links and complete
+        poll_warnings = self.poll_pay_links()[1] if polled else []
         preview = preview or self._dunning.preview(run_date)
+        preview.warnings.extend(poll_warnings)
         company, sender = self._company_and_sender()
         messages = [PreparedMessage(plan, None) for plan in preview.plans]
         todo = [m for m in messages if m.plan.status is PlanStatus.PLANNED]
@@ -151,15 +188,40 @@ class ReminderRun:
                 yield message, ComposeJob(plan, sources, message.pay_link_url, documents,
                                           addresses.get(plan.customer_id, ()), None if complete else False)
 
-        shared = Shared(company, sender, preview.run_date)
-        for batch, results in self._composed(shared, jobs(), len(todo), progress, cancel):
-            for (message, _), result in zip(batch, results, strict=True):
-                if isinstance(result, str):
-                    _hold(message.plan, result)
-                else:
-                    message.email = result
+        spool = Spool()
+        shared = Shared(company, sender, preview.run_date, str(spool.folder))
+        try:
+            for batch, results in self._composed(shared, jobs(), len(todo), progress, cancel):
+                for (message, _), result in zip(batch, results, strict=True):
+                    if isinstance(result, str):
+                        _hold(message.plan, result)
+                    else:
+                        if isinstance(result, SpooledEmail):
+                            result.keeper = spool
+                        message.email = result
+        except BaseException:
+            spool.remove()
+            raise
         progress(len(todo), len(todo))
-        return PreparedRun(preview, messages, complete)
+        return PreparedRun(preview, messages, complete, pay_links_polled=polled)
+
+    def poll_pay_links(self) -> tuple[Any, list[str]]:
+        """Ask the provider about the open pay links and book those paid (when a provider is set up):
+        (the PollReport or None when not polled, warnings). A provider problem is a warning, not a failure."""
+        if self._pay_links is None or not self._pay_links.enabled():
+            return None, []
+        try:
+            report = self._pay_links.poll()
+        except PaydeskError as error:
+            log.warning("pay links not polled: %s", error)
+            return None, [f"The pay links could not be checked with the payment provider ({error}): payments made "
+                          "online since the last check are not booked yet, and their customers may be reminded."]
+        errors = list(getattr(report, "errors", []))
+        if not errors:
+            return report, []
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return report, [f"Some pay links could not be checked with the payment provider: {errors[0]}{more}. Payments "
+                        "made online through them are not booked yet, and their customers may be reminded."]
 
     def send(self, prepared: PreparedRun, progress: ProgressCallback = no_progress, cancel: CancelToken | None = None,
              deliver: bool = True) -> SendReport:
@@ -168,10 +230,13 @@ class ReminderRun:
             raise PaydeskError("This run was prepared as a dry run, without attachments: prepare it again to send it.")
         if deliver and not self._mail.load().configured:
             raise PaydeskError("Set up the email server first (Settings › Email): nothing was sent or recorded.")
+        polled, warnings = (None, []) if prepared.pay_links_polled else self.poll_pay_links()
         ready = [m for m in prepared.messages if m.email is not None and m.plan.status is PlanStatus.PLANNED]
+        # ``record`` checks every plan again in its transaction: one paid or changed since the preview (also by the
+        # poll just now) is held back, not recorded
         recorded = self._dunning.record([m.plan for m in ready], [m.email for m in ready if m.email is not None],
                                         prepared.run_date, prepared.preview.handovers)
-        report = SendReport(recorded, messages=prepared.messages)
+        report = SendReport(recorded, messages=prepared.messages, warnings=warnings, polled=polled)
         if deliver and self._outbox is not None and recorded.reminder_ids:
             report.delivery = self._outbox.deliver(progress, cancel)
             with self._db.reading() as conn:
@@ -204,7 +269,7 @@ class ReminderRun:
     def _composed(
         self, shared: Shared, jobs: Iterator[tuple[PreparedMessage, ComposeJob]], total: int, progress: ProgressCallback,
         cancel: CancelToken | None,
-    ) -> Iterator[tuple[list[tuple[PreparedMessage, ComposeJob]], list[ComposedEmail | str]]]:
+    ) -> Iterator[tuple[list[tuple[PreparedMessage, ComposeJob]], list[ComposedEmail | SpooledEmail | str]]]:
         done = 0
         batches = _batched(jobs, BATCH)
         progress(0, total)
@@ -218,7 +283,7 @@ class ReminderRun:
             return
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
-            pending: list[tuple[list[tuple[PreparedMessage, ComposeJob]], Future[list[ComposedEmail | str]]]] = []
+            pending: list[tuple[list[tuple[PreparedMessage, ComposeJob]], Future[list[ComposedEmail | SpooledEmail | str]]]] = []
             try:
                 for batch in batches:
                     pending.append((batch, pool.submit(compose_batch, shared, [job for _, job in batch])))

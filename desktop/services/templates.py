@@ -19,6 +19,7 @@ from desktop.documents.email_render import (
     shipped_sources,
     valid_template_key,
 )
+from desktop.documents.invoice_email_context import INVOICE_TEMPLATES, invoice_email_context, sample_invoice_mail
 from desktop.documents.reminder_context import reminder_context, sample_plan
 from desktop.domain.company import Company
 from desktop.domain.dunning.model import ReminderPlan
@@ -28,7 +29,7 @@ from desktop.store import company as company_store
 from desktop.store import templates as store
 from desktop.store.database import Database
 
-__all__ = ["RenderedEmail", "TemplateInfo", "TemplateProblem", "TemplateService", "TemplateSources"]
+__all__ = ["INVOICE_TEMPLATES", "RenderedEmail", "TemplateInfo", "TemplateProblem", "TemplateService", "TemplateSources"]
 
 SAMPLE_COMPANY = Company(name="Your Company Ltd", street="1 High Street", postal_code="AB1 2CD", city="Bristol", country="GB",
                          iban="GB33BUKB20201555555555", bic="BUKBGB22", email="accounts@example.com", phone="+44 117 000 0000")
@@ -49,10 +50,12 @@ class TemplateService:
         self._today = today
 
     def list(self) -> list[TemplateInfo]:
-        """Every template and language, shipped or edited, shipped levels first."""
+        """Every template and language, shipped or edited: the shipped reminder levels, the invoice and
+        renewal emails, then the user's own."""
         with self._db.reading() as conn:
             edited = store.edited(conn)
-        keys = list(SHIPPED_TEMPLATES) + sorted({t for t, _ in edited} - set(SHIPPED_TEMPLATES))
+        shipped_keys = (*SHIPPED_TEMPLATES, *INVOICE_TEMPLATES)
+        keys = list(shipped_keys) + sorted({t for t, _ in edited} - set(shipped_keys))
         infos: list[TemplateInfo] = []
         for key in keys:
             for language in LANGUAGES:
@@ -60,6 +63,11 @@ class TemplateService:
                 if shipped or (key, language) in edited:
                     infos.append(TemplateInfo(key, language, shipped, (key, language) in edited))
         return infos
+
+    def reminder_templates(self) -> list[str]:
+        """The template keys a reminder level can use: all but the invoice and renewal emails (those
+        have other placeholders, and a reminder would not render with them)."""
+        return [key for key in dict.fromkeys(info.template for info in self.list()) if key not in INVOICE_TEMPLATES]
 
     def source(self, template: str, language: str) -> TemplateSources:
         """What is used for this template and language: the user's edit, else the shipped one."""
@@ -110,6 +118,9 @@ class TemplateService:
             with self._db.reading() as conn:
                 company = company_store.load(conn) or SAMPLE_COMPANY
         today = self._today()
+        if sources.template in INVOICE_TEMPLATES:
+            mail = sample_invoice_mail(sources.template, sources.language, today, currency)
+            return render(sources, invoice_email_context(mail, company, today, SAMPLE_PAY_LINK))
         plan = sample_plan(sources.template, sources.language, today, currency)
         context = reminder_context(plan, company, today, SAMPLE_PAY_LINK, sender_name="", qr="")
         return render(sources, context)

@@ -228,5 +228,7 @@ audit_log = AuditRow.__table__
 # wherever the schema is used (migrations, the schema comparison test).
 from desktop.store import bank_schema as _bank_schema  # noqa: E402, F401
 from desktop.store import dunning_schema as _dunning_schema  # noqa: E402, F401
+from desktop.store import events_schema as _events_schema  # noqa: E402, F401
 from desktop.store import mail_schema as _mail_schema  # noqa: E402, F401
 from desktop.store import paylink_schema as _paylink_schema  # noqa: E402, F401
+from desktop.store import subscription_schema as _subscription_schema  # noqa: E402, F401

@@ -1,10 +1,12 @@
-"""The customer list: search as you type and sort by header, both answered in SQL; new, edit, delete."""
+"""The customer list: search as you type and sort by header, both answered in SQL; new, edit, delete,
+and the selected customer's reminders and timeline."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -20,6 +22,7 @@ from desktop.services.paydesk import Paydesk
 from desktop.services.tasks import CancelToken, ProgressCallback
 from desktop.ui import messages
 from desktop.ui.customer_editor import CustomerEditor
+from desktop.ui.customer_reminders_dialog import CustomerRemindersDialog
 from desktop.ui.lazy_table import Column, LazyTableModel
 from desktop.ui.list_widgets import empty_state, lay_out_list_page, read_only_table
 from desktop.ui.tasks import TaskRunner
@@ -105,10 +108,15 @@ class CustomersView(QWidget):
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.delete_action.triggered.connect(self.delete_selected)
+        self.reminders_action = QAction(self.tr("Reminders and timeline…"), self)
+        self.reminders_action.setToolTip(self.tr("The selected customer's reminder procedure, pauses, payment plans "
+                                                 "and timeline"))
+        self.reminders_action.triggered.connect(self.reminders_selected)
         self.addAction(self.new_action)
         self.table.addAction(self.delete_action)
 
-        lay_out_list_page(self, self.search, [self.new_action, self.edit_action, self.delete_action], self.stack, self.count)
+        lay_out_list_page(self, self.search, [self.new_action, self.edit_action, self.delete_action, self.reminders_action],
+                          self.stack, self.count)
         self.refresh()
 
     # --- public -----------------------------------------------------------------------------
@@ -157,6 +165,21 @@ class CustomersView(QWidget):
 
         self._tasks.run(work, lambda _result: self._after_change(None), title=self.tr("Deleting customer…"),
                         on_failure=self._show_error, dialog_parent=self)
+
+    def reminders_selected(self) -> QDialog | None:
+        """Open the selected customer's reminders and timeline."""
+        customer_id = self.selected_id()
+        if customer_id is None:
+            return None
+        try:
+            dialog = CustomerRemindersDialog(self._paydesk, customer_id, self)
+        except PaydeskError as error:
+            self._show_error(error)
+            self.refresh()
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # --- inside -----------------------------------------------------------------------------
     def _open_editor(self, customer_id: CustomerId | None) -> CustomerEditor | None:
@@ -222,4 +245,5 @@ class CustomersView(QWidget):
         has_selection = self.selected_id() is not None
         self.edit_action.setEnabled(has_selection)
         self.delete_action.setEnabled(has_selection)
+        self.reminders_action.setEnabled(has_selection)
 

@@ -31,13 +31,15 @@ from desktop.ui.bank_view import BankView
 from desktop.ui.customers_view import CustomersView
 from desktop.ui.invoices_view import InvoicesView
 from desktop.ui.payments_view import PaymentsView
+from desktop.ui.reminders_view import RemindersView
+from desktop.ui.subscriptions_view import SubscriptionsView
 from desktop.ui.tasks import TaskRunner
 
 DemoMaker = Callable[..., None]
 """``create_demo(paydesk, progress=...)``."""
 
 DATABASE_FILTER = "*.sqlite *.db *.paydesk"
-View = InvoicesView | CustomersView | PaymentsView | BankView | AuditView
+View = InvoicesView | CustomersView | PaymentsView | BankView | RemindersView | SubscriptionsView | AuditView
 
 
 class MainWindow(QMainWindow):
@@ -60,8 +62,11 @@ class MainWindow(QMainWindow):
         self.customers = CustomersView(paydesk, self.tasks, self)
         self.payments = PaymentsView(paydesk, self.tasks, self)
         self.bank = BankView(paydesk, self.tasks, self)
+        self.reminders = RemindersView(paydesk, self.tasks, self)
+        self.subscriptions = SubscriptionsView(paydesk, self.tasks, self)
         self.audit = AuditView(paydesk, self.tasks, self)
-        self.views: list[View] = [self.invoices, self.customers, self.payments, self.bank, self.audit]
+        self.views: list[View] = [self.invoices, self.customers, self.payments, self.bank, self.reminders, self.subscriptions,
+                                  self.audit]
         self._stale: set[int] = set()
 
         self.stack = QStackedWidget(self)
@@ -69,6 +74,7 @@ class MainWindow(QMainWindow):
         sp = QStyle.StandardPixmap
         pages = ((self.tr("Invoices"), sp.SP_FileIcon), (self.tr("Customers"), sp.SP_DirHomeIcon),
                  (self.tr("Payments"), sp.SP_DialogApplyButton), (self.tr("Bank"), sp.SP_DriveNetIcon),
+                 (self.tr("Reminders"), sp.SP_MessageBoxWarning), (self.tr("Subscriptions"), sp.SP_BrowserReload),
                  (self.tr("Audit log"), sp.SP_FileDialogDetailedView))
         for view, (title, icon) in zip(self.views, pages, strict=True):
             self.stack.addWidget(view)
@@ -95,6 +101,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.path_label)
         self.invoices.status_message.connect(self.show_message)
         self.bank.status_message.connect(self.show_message)
+        self.reminders.status_message.connect(self.show_message)
+        self.subscriptions.status_message.connect(self.show_message)
+        self.reminders.jobs.billed.connect(self.subscriptions.after_background_run)  # the start-up billing run
         for view in self.views:
             view.changed.connect(self._view_changed)
         self.nav.setCurrentRow(0)
@@ -222,6 +231,7 @@ class MainWindow(QMainWindow):
 
     # --- closing ------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.reminders.shutdown()
         if self.tasks.busy():
             self.tasks.cancel_all()
             self.tasks.wait()

@@ -1,5 +1,5 @@
-"""The window's Settings menu: the email server, the payment provider, the email templates, and
-checking pay links for payments."""
+"""The window's Settings menu: the email server, the payment provider, the reminder procedures, the
+email templates, webhooks, and checking pay links for payments."""
 
 from __future__ import annotations
 
@@ -28,12 +28,18 @@ class SettingsMenu(QObject):
         self.mail_action.triggered.connect(self.mail_settings)
         self.provider_action = QAction(self.tr("&Payment provider…"), window)
         self.provider_action.triggered.connect(self.provider_settings)
+        self.procedures_action = QAction(self.tr("&Reminder procedures…"), window)
+        self.procedures_action.triggered.connect(self.procedures)
         self.templates_action = QAction(self.tr("Email &templates…"), window)
         self.templates_action.triggered.connect(self.templates)
+        self.webhooks_action = QAction(self.tr("&Webhooks…"), window)
+        self.webhooks_action.triggered.connect(self.webhooks)
         self.check_pay_links_action = check_pay_links_action(lambda: window.paydesk, window.tasks, window, window.refresh_all)
         self.menu.addAction(self.mail_action)
         self.menu.addAction(self.provider_action)
+        self.menu.addAction(self.procedures_action)
         self.menu.addAction(self.templates_action)
+        self.menu.addAction(self.webhooks_action)
         self.menu.addSeparator()
         self.menu.addAction(self.check_pay_links_action)
 
@@ -65,3 +71,14 @@ class SettingsMenu(QObject):
         except PaydeskError:
             company = None
         return self._open(TemplateEditor(window.paydesk.templates, company, window))
+
+    def webhooks(self) -> QDialog:
+        from desktop.ui.webhooks_dialog import WebhooksDialog
+
+        window = self._window
+        return self._open(WebhooksDialog(window.paydesk.webhooks, window.tasks, window))
+
+    def procedures(self) -> QDialog:
+        from desktop.ui.procedure_dialog import ProcedureDialog
+
+        return self._open(ProcedureDialog(self._window.paydesk, self._window))

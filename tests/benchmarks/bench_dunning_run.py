@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from desktop.documents.email_message import SpooledEmail
 from desktop.domain.customer import Customer
 from desktop.domain.dunning.compute import compute
 from desktop.domain.invoice import InvoiceDraft, InvoiceLine
@@ -31,6 +32,12 @@ from desktop.store import dunning_book, dunning_reminders
 from tests.benchmarks._common import TODAY, peak_mb
 
 TARGET_SECONDS = 60
+
+
+def _cpu_seconds() -> float:
+    """User + system time of this process and its finished children (the pool's workers end with ``prepare``)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 LANGUAGES = [("nl", "NL"), ("es", "ES"), ("it", "IT"), ("sv", "SE"), ("ru", "RU"), ("en", "GB")]
 
 
@@ -91,12 +98,14 @@ def main() -> int:
         levels[plan.level.name] = levels.get(plan.level.name, 0) + 1
     print(f"preview: {len(preview.plans)} messages {levels} in {preview_s:.2f} s")
 
+    cpu_before = _cpu_seconds()
     started = time.perf_counter()
     prepared = run.prepare(TODAY, preview=preview)
     elapsed = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_before
     emails = [m.email for m in prepared.messages if m.email is not None]
     attachments = sum(len(e.attachments) for e in emails)
-    size = sum(len(e.raw) for e in emails)
+    size = sum(e.size if isinstance(e, SpooledEmail) else len(e.raw) for e in emails)
     problems = [m.plan.reason for m in prepared.messages if m.email is None]
     total = preview_s + elapsed
     print(f"prepare: {len(emails)} emails with {attachments} PDFs ({size / 2**20:.0f} MiB) in {elapsed:.1f} s "
@@ -104,6 +113,9 @@ def main() -> int:
           f"(target < {TARGET_SECONDS} s: {'met' if total < TARGET_SECONDS else 'NOT met'})")
     if problems:
         print(f"  {len(problems)} not prepared, e.g. {problems[0]}")
+    print(f"CPU: {cpu:.1f} s in all processes ({cpu * 1000 / max(len(emails), 1):.1f} ms per email): on {args.workers} "
+          f"otherwise idle cores about {cpu / args.workers:.0f} s; this run got {cpu / elapsed:.2f} cores "
+          "(below the worker count: the machine was busy with other work)")
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory: this process {peak_mb():.0f} MB, largest worker {children:.0f} MB")
 

@@ -16,7 +16,7 @@ from desktop.documents.email_render import SHIPPED_TEMPLATES, TemplateProblem, T
 from desktop.documents.reminder_context import reminder_context, sample_plan
 from desktop.documents.reminder_letter import render_reminder_letter
 from desktop.domain.languages import LANGUAGES
-from desktop.services.templates import TemplateService
+from desktop.services.templates import INVOICE_TEMPLATES, TemplateService
 from tests.documents.sample_documents import SELLER
 
 TODAY = date(2026, 11, 21)
@@ -72,7 +72,7 @@ def test_template_service_save_reset_preview(paydesk):
         service.save(TemplateSources("reminder_1", "nl", "x", "{% if %}", ""))
     assert service.reset("reminder_1", "nl")
     assert service.source("reminder_1", "nl") == shipped
-    assert len([i for i in service.list() if i.shipped]) == len(SHIPPED_TEMPLATES) * len(LANGUAGES)
+    assert len([i for i in service.list() if i.shipped]) == len(SHIPPED_TEMPLATES + INVOICE_TEMPLATES) * len(LANGUAGES)
 
 
 def test_composed_message_has_text_html_qr_and_attachments():

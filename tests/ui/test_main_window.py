@@ -11,6 +11,8 @@ from desktop.ui.customers_view import CustomersView
 from desktop.ui.invoices_view import InvoicesView
 from desktop.ui.main_window import MainWindow
 from desktop.ui.payments_view import PaymentsView
+from desktop.ui.reminders_view import RemindersView
+from desktop.ui.subscriptions_view import SubscriptionsView
 from tests.ui.message_recorder import record_messages
 
 
@@ -31,12 +33,19 @@ def test_default_size_title_and_database_in_the_status_bar(window, paydesk):
 
 
 def test_navigation_switches_views(window):
-    assert [window.nav.item(row).text() for row in range(window.nav.count())] == [
-        "Invoices", "Customers", "Payments", "Bank", "Audit log"]
+    titles = [window.nav.item(row).text() for row in range(window.nav.count())]
+    assert titles[:4] == ["Invoices", "Customers", "Payments", "Bank"]
+    assert "Reminders" in titles
+    assert titles[titles.index("Reminders") + 1] == "Subscriptions"
+    assert titles[-1] == "Audit log"
     assert isinstance(window.stack.currentWidget(), InvoicesView)
-    for row, kind in enumerate((CustomersView, PaymentsView, BankView, AuditView, InvoicesView), start=1):
-        window.nav.setCurrentRow(row % 5)
-        assert isinstance(window.stack.currentWidget(), kind)
+    kinds = {"Customers": CustomersView, "Payments": PaymentsView, "Bank": BankView, "Reminders": RemindersView,
+             "Subscriptions": SubscriptionsView, "Audit log": AuditView, "Invoices": InvoicesView}
+    for row in [*range(1, len(titles)), 0]:
+        window.nav.setCurrentRow(row)
+        assert window.stack.currentWidget() is window.views[row]
+        if titles[row] in kinds:
+            assert isinstance(window.stack.currentWidget(), kinds[titles[row]])
 
 
 def test_menus(window):
@@ -50,21 +59,24 @@ def test_menus(window):
 
 def test_a_change_refreshes_the_visible_views_now_and_the_hidden_ones_when_shown(window, monkeypatch):
     refreshed: list[str] = []
-    for name in ("invoices", "customers", "payments", "bank", "audit"):
-        view = getattr(window, name)
+    names = {}
+    for view in window.views:
+        name = next(n for n in ("invoices", "customers", "payments", "bank", "reminders", "subscriptions", "audit")
+                    if getattr(window, n, None) is view)
+        names[name] = window.views.index(view)
         monkeypatch.setattr(view, "refresh", lambda name=name: refreshed.append(name))
 
     window.customers.changed.emit()
     assert refreshed == ["invoices"]  # the others are hidden: refreshed when shown
-    window.nav.setCurrentRow(2)
+    window.nav.setCurrentRow(names["payments"])
     assert refreshed == ["invoices", "payments"]
-    window.nav.setCurrentRow(1)
+    window.nav.setCurrentRow(names["customers"])
     assert refreshed == ["invoices", "payments"]  # the one that changed is not refreshed
     window.invoices.changed.emit()
     assert refreshed == ["invoices", "payments", "customers"]
-    window.nav.setCurrentRow(3)
+    window.nav.setCurrentRow(names["bank"])
     assert refreshed[-1] == "bank"
-    window.nav.setCurrentRow(4)
+    window.nav.setCurrentRow(names["audit"])
     assert refreshed[-1] == "audit"
 
 

@@ -28,7 +28,7 @@ def test_the_settings_menu_comes_after_file(window) -> None:
     assert titles.index("&Settings") == titles.index("&File") + 1
     menu = window.settings_menu.menu
     assert [a.text() for a in menu.actions() if not a.isSeparator()] == [
-        "&Email server…", "&Payment provider…", "Email &templates…", "Check &pay links"]
+        "&Email server…", "&Payment provider…", "&Reminder procedures…", "Email &templates…", "&Webhooks…", "Check &pay links"]
 
 
 @pytest.mark.parametrize(("action", "kind"), [
