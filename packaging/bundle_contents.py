@@ -47,19 +47,30 @@ DEV_EXCLUDED = (
 
 # Qt plugins PyInstaller collects for QtGui that Paydesk cannot use: the GTK platform theme (it drags
 # in GTK, Pango, Cairo and ATK), platforms for embedded devices (EGL full screen, framebuffer, VNC,
-# Vulkan display), and plugins for networking, printing, SQL and touch input devices.
+# Vulkan display), and plugins for networking, printing, SQL and touch input devices. On Wayland,
+# the widgets paint into shared memory: the buffer integrations are for OpenGL surfaces (and pull in
+# libQt6OpenGL), and desktop compositors speak xdg-shell, not the IVI (car), full-screen, Qt or the
+# retired wl-shell protocols. Images: the logo is PNG or JPEG (desktop/services/company.py) and
+# theme icons are PNG or SVG; TIFF, WebP, ICNS, TGA and WBMP are never opened by Qt.
 QT_PLUGINS_DROPPED = (
     "platformthemes/libqgtk3", "imageformats/libqpdf", "imageformats/qpdf", "platforms/libqeglfs",
     "platforms/libqlinuxfb", "platforms/libqminimalegl",
     "platforms/libqvkkhrdisplay", "platforms/libqvnc", "platforms/qvnc", "egldeviceintegrations/",
     "networkinformation/", "tls/", "sqldrivers/", "printsupport/", "generic/", "wayland-graphics-integration-server/",
+    "wayland-graphics-integration-client/", "wayland-shell-integration/libivi-shell",
+    "wayland-shell-integration/libfullscreen-shell-v1", "wayland-shell-integration/libqt-shell",
+    "wayland-shell-integration/libwl-shell-plugin",
+    "imageformats/libqtiff", "imageformats/qtiff", "imageformats/libqwebp", "imageformats/qwebp",
+    "imageformats/libqicns", "imageformats/qicns", "imageformats/libqtga", "imageformats/qtga",
+    "imageformats/libqwbmp", "imageformats/qwbmp",
 )
 # Shared libraries (file name prefixes) that only the dropped plugins and modules need: QtNetwork and
-# Kerberos, the EGL full-screen support, and the GTK theme's libraries. The X11 helpers are loaded
-# by the system's libxcb, which is never bundled, so they are always on a system that runs Paydesk.
+# Kerberos, the EGL full-screen support, Wayland's OpenGL and wl-shell glue, and the GTK theme's
+# libraries. The X11 helpers are loaded by the system's libxcb, which is never bundled, so they are
+# always on a system that runs Paydesk.
 QT_LIBRARIES_DROPPED = (
     "libQt6Network", "libQt6EglFSDeviceIntegration", "libQt6EglFsKmsSupport", "libQt6Pdf", "libQt6Qml", "libQt6Quick",
-    "Qt6Network", "Qt6Pdf", "Qt6Qml", "Qt6Quick",
+    "Qt6Network", "Qt6Pdf", "Qt6Qml", "Qt6Quick", "libQt6OpenGL.", "libQt6WlShellIntegration.",
     "libgssapi_krb5.", "libkrb5.", "libk5crypto.", "libkrb5support.", "libcom_err.", "libkeyutils.",
     "libgtk-3.", "libgdk-3.", "libatk-1.0.", "libatk-bridge-2.0.", "libatspi.", "libcairo.", "libcairo-gobject.",
     "libpango-1.0.", "libpangocairo-1.0.", "libpangoft2-1.0.", "libgdk_pixbuf-2.0.", "libharfbuzz.so", "libfribidi.",
@@ -92,9 +103,15 @@ SOURCE_ALSO = ("schwifty.checksum",)
 METADATA = ("keyring", "schwifty", "pycountry")
 # Data files of third-party packages (PyInstaller's hooks cover most; these are belt and braces).
 PACKAGE_DATA = ("stdnum", "schwifty", "babel", "reportlab", "certifi")
-# Data nobody reads: pycountry's 22 MB of translated country names (schwifty only looks codes up),
-# python-stdnum's registries of network hardware and phone operators, Qt's translations of tools.
-PACKAGE_DATA_DROPPED = ("pycountry/locales/", "stdnum/oui.dat", "stdnum/imsi.dat", "stdnum/cn/loc.dat")
+# Data nobody reads: pycountry's 22 MB of translated country names and its languages and country
+# subdivisions (schwifty only looks country codes up: pycountry.countries), python-stdnum's registries
+# of network hardware and phone operators, Qt's translations of tools, and ReportLab's sample fonts
+# (Paydesk embeds DejaVu, desktop/documents/fonts.py; the 14 standard PDF fonts' metrics are Python
+# modules; these files are read only when a program registers one of them by name).
+PACKAGE_DATA_DROPPED = (
+    "pycountry/locales/", "pycountry/databases/iso639-3.json", "pycountry/databases/iso3166-2.json",
+    "stdnum/oui.dat", "stdnum/imsi.dat", "stdnum/cn/loc.dat", "reportlab/fonts/",
+)
 QT_TRANSLATIONS_KEPT = ("qtbase_",)  # desktop/ui/application.py installs Qt's own "qtbase" texts
 # babel formats documents in the customers' languages and the window in the system's locale. Its
 # locale data is 30 MB for 314 languages; the bundle keeps Europe's languages (Paydesk's market,
@@ -106,6 +123,19 @@ BABEL_LANGUAGES = frozenset({
     "hr", "hu", "is", "it", "lb", "lt", "lv", "mk", "mt", "nb", "nl", "nn", "no", "pl", "pt", "rm", "ro", "ru", "se", "sk",
     "sl", "sq", "sr", "sv", "tr", "uk",
 })
+
+# Qt's ICU data (libicudata.so.73, 31 MB of PySide6's Linux wheel), rewritten by packaging/icu_data.py
+# with what Qt reaches. libQt6Core calls ICU only for collation (ucol_*: QCollator, the file dialog's
+# sorting), case mapping (u_strTo*: built into libicuuc, no data), time zones (ucal_*: QTimeZone
+# names) and legacy text codecs (ucnv_*: QStringDecoder by name); `readelf --dyn-syms` lists them.
+# Break iteration, transliteration, spelled-out numbers and the display names of currencies,
+# languages, regions and units are never asked for: Qt has its own CLDR tables, and babel formats
+# the documents. Locale-specific items are kept for BABEL_LANGUAGES; any other locale falls back to
+# ICU's root data (code-point collation order, "GMT+9" zone names), as for a locale ICU lacks.
+ICU_TREES_DROPPED = ("brkitr/", "curr/", "lang/", "region/", "unit/", "translit/", "rbnf/")
+ICU_ALWAYS_KEPT = ("root.res", "pool.res", "res_index.res")  # every tree's fallback, shared strings, index
+_ICU_LOCALE = re.compile(r"([a-z]{2,3})(?:_[A-Za-z0-9]+)*\.res")
+_ICU_DATA_LIBRARY = re.compile(r"libicudata\.so\.\d+")
 
 # The files the frozen app reads by path. Migrations: desktop/store/migrate.py points Alembic at the
 # folder beside itself, and head() lists versions/NNNN_*.py, so the .py files must be there as files.
@@ -181,6 +211,36 @@ def keep_data(dest_name: str) -> bool:
     if "Qt/translations/" in name:
         return base.startswith(QT_TRANSLATIONS_KEPT) and base.removesuffix(".qm").split("_")[1] in BABEL_LANGUAGES
     return not any(dropped in name for dropped in PACKAGE_DATA_DROPPED)
+
+
+def is_icu_data(dest_name: str) -> bool:
+    """Whether ``dest_name`` (a path inside the bundle) is ICU's data library, which the spec trims."""
+    return bool(_ICU_DATA_LIBRARY.fullmatch(dest_name.replace("\\", "/").rsplit("/", 1)[-1]))
+
+
+def keep_icu_item(name: str, item: bytes = b"") -> bool:
+    """Whether Qt's ICU data keeps ``name`` (``coll/de.res``, ``ibm-5348_P100-1997.cnv``; see ICU_TREES_DROPPED).
+
+    ``item`` is the item's bytes, needed for converters (``.cnv``): the single-byte code pages
+    (Windows-125x, ISO-8859-x, KOI8, DOS and Mac code pages) stay, the multi-byte East Asian ones
+    (Shift-JIS, GB18030, Big5, EUC: 4.5 of the 4.9 MB of converters) go.
+    """
+    if name.startswith(ICU_TREES_DROPPED):
+        return False
+    base = name.rsplit("/", 1)[-1]
+    if base.endswith(".cnv"):
+        return _max_bytes_per_char(item) == 1
+    locale = _ICU_LOCALE.fullmatch(base)
+    if base in ICU_ALWAYS_KEPT or locale is None:
+        return True
+    return locale.group(1) in BABEL_LANGUAGES
+
+
+def _max_bytes_per_char(converter: bytes) -> int:
+    """``maxBytesPerChar`` of an ICU .cnv item: after the data header, UConverterStaticData
+    (uint32 size, char name[60], int32 codepage, int8 platform, int8 type, int8 min, int8 max)."""
+    header_size = int.from_bytes(converter[:2], "little")
+    return converter[header_size + 4 + 60 + 4 + 3]
 
 
 def windows_version_info(text_version: str, exe_name: str) -> Any:

@@ -74,6 +74,10 @@ def test_the_qt_modules_paydesk_imports_are_the_ones_the_bundle_keeps() -> None:
     "libcrypto.so.3", "libsqlite3.so.0", "libffi.so.8", "babel/locale-data/nl_BE.dat", "babel/locale-data/root.dat",
     "PySide6/Qt/translations/qtbase_de.qm", "stdnum/nl/banks.dat", "pycountry/databases/iso3166-1.json",
     "resources/fonts/DejaVuSans.ttf", "desktop/store/migrations/versions/0001_initial_schema.py",
+    "PySide6/Qt/plugins/wayland-shell-integration/libxdg-shell.so", "PySide6/Qt/plugins/wayland-decoration-client/libadwaita.so",
+    "PySide6/Qt/plugins/platforminputcontexts/libcomposeplatforminputcontextplugin.so", "PySide6/Qt/lib/libQt6Svg.so.6",
+    "PySide6/Qt/plugins/xcbglintegrations/libqxcb-glx-integration.so", "PySide6/Qt/lib/libQt6WaylandClient.so.6",
+    "PySide6/Qt/plugins/imageformats/libqgif.so", "reportlab/pdfbase/pdfmetrics.py",
 ])
 def test_kept(dest: str) -> None:
     assert bc.keep(dest)
@@ -86,7 +90,11 @@ def test_kept(dest: str) -> None:
     "libstdc++.so.6", "libxcb-cursor.so.0", "libglib-2.0.so.0", "libfontconfig.so.1",
     "pycountry/locales/de/LC_MESSAGES/iso3166-1.mo",
     "babel/locale-data/ja.dat", "PySide6/Qt/translations/assistant_de.qm", "PySide6/Qt/translations/qtbase_ja.qm",
-    "stdnum/oui.dat",
+    "stdnum/oui.dat", "pycountry/databases/iso639-3.json", "pycountry/databases/iso3166-2.json", "reportlab/fonts/Vera.ttf",
+    "reportlab/fonts/DarkGarden.sfd", "PySide6/Qt/lib/libQt6OpenGL.so.6", "PySide6/Qt/lib/libQt6WlShellIntegration.so.6",
+    "PySide6/Qt/plugins/wayland-graphics-integration-client/libqt-plugin-wayland-egl.so",
+    "PySide6/Qt/plugins/wayland-shell-integration/libivi-shell.so", "PySide6/Qt/plugins/imageformats/libqtiff.so",
+    "PySide6/Qt/plugins/imageformats/libqwebp.so",
 ])
 def test_dropped(dest: str) -> None:
     assert not bc.keep(dest)
@@ -113,6 +121,33 @@ def test_documents_are_formatted_with_kept_locales_for_every_country() -> None:
     for language in LANGUAGES:
         for country in [*countries, None]:
             assert bc.keep(f"babel/locale-data/{locale_for(language, country)}.dat")
+
+
+@pytest.mark.parametrize(("name", "kept"), [
+    ("coll/ucadata.icu", True), ("coll/root.res", True), ("coll/de.res", True), ("coll/sr_Latn.res", True),
+    ("zone/pool.res", True), ("zone/fr_CA.res", True), ("root.res", True), ("pool.res", True), ("res_index.res", True),
+    ("de_AT.res", True), ("en_US_POSIX.res", True), ("likelySubtags.res", True), ("zoneinfo64.res", True),
+    ("supplementalData.res", True), ("cnvalias.icu", True), ("nfkc.nrm", True),
+    ("coll/ja.res", False), ("coll/zh.res", False), ("zone/ko.res", False), ("ar_EG.res", False),
+    ("brkitr/de.res", False), ("brkitr/cjdict.dict", False), ("curr/de.res", False), ("lang/de.res", False),
+    ("unit/de.res", False), ("region/de.res", False), ("translit/root.res", False), ("rbnf/de.res", False),
+])
+def test_qt_icu_data_items(name: str, kept: bool) -> None:
+    assert bc.keep_icu_item(name) is kept
+
+
+def test_icu_converters_are_kept_when_single_byte() -> None:
+    def converter(max_bytes: int) -> bytes:  # a data header of 32 bytes, then UConverterStaticData
+        return (32).to_bytes(2, "little") + bytes(30) + bytes(4 + 60 + 4 + 3) + bytes([max_bytes]) + bytes(32)
+
+    assert bc.keep_icu_item("ibm-5348_P100-1997.cnv", converter(1))
+    assert not bc.keep_icu_item("gb18030.cnv", converter(4))
+    assert bc.is_icu_data("PySide6/Qt/lib/libicudata.so.73") and not bc.is_icu_data("PySide6/Qt/lib/libicuuc.so.73")
+
+
+def test_qt_collates_every_document_language_with_its_own_rules() -> None:
+    for language in LANGUAGES:
+        assert bc.keep_icu_item(f"coll/{language}.res") and bc.keep_icu_item(f"zone/{language}.res")
 
 
 def test_the_macos_info_plist() -> None:
