@@ -21,6 +21,7 @@ from desktop.domain.money import as_text
 from desktop.domain.states import InvoiceStatus
 
 if TYPE_CHECKING:
+    from desktop.domain.debtors import DebtorRow
     from desktop.services.billing import BilledInvoice
     from desktop.services.paydesk import Paydesk
     from desktop.services.reminder_run import PreparedMessage
@@ -83,6 +84,18 @@ def build_parser() -> argparse.ArgumentParser:
                              help="the run date (default: today)")
     billing_run.add_argument("--dry-run", action="store_true", help="print the invoices that would be made; write nothing")
     billing_run.add_argument("--json", action="store_true", help="print one JSON array, an object per invoice")
+
+    report = commands.add_parser("report", parents=[common],
+                                 help="write a report (aged receivables, DSO, cash collected) to a file")
+    report.add_argument("report", choices=["aging", "dso", "collected"], metavar="REPORT", help="aging, dso or collected")
+    report.add_argument("--as-of", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD", help="the date (default: today)")
+    report.add_argument("--format", choices=["csv", "json", "xlsx", "pdf"], required=True)
+    report.add_argument("--out", type=Path, required=True, metavar="FILE", help="the file to write (- for standard output)")
+    debtors = commands.add_parser("debtors", parents=[common],
+                                  help="where every customer stands: open, overdue and aged amounts, per currency")
+    debtors.add_argument("--json", action="store_true", help="print one JSON array, an object per customer and currency")
+    debtors.add_argument("--as-of", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD", help="the date (default: today)")
+    _import_parser(commands, common)
     return parser
 
 
@@ -371,6 +384,117 @@ def webhooks_after(paydesk: Paydesk) -> None:
               f"{report.failed} failed", file=sys.stderr)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from desktop.app import open_paydesk
+
+    paydesk = open_paydesk(args.db)
+    try:
+        data = paydesk.reports.export(args.report, args.format, args.as_of)
+    finally:
+        paydesk.close()
+    if str(args.out) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    try:
+        args.out.write_bytes(data)
+    except OSError as error:
+        raise PaydeskError(f"Could not write {args.out}: {error.strerror or error}") from error
+    print(args.out)
+    return 0
+
+
+def debtor_json(r: DebtorRow) -> dict[str, object]:
+    money = {k: as_text(getattr(r, k), r.currency) for k in (
+        "open_balance", "overdue", "not_due", "days_1_30", "days_31_60", "days_61_90", "days_over_90", "credit")}
+    return {
+        "customer_number": r.customer_number, "customer_name": r.customer_name, "currency": r.currency, **money,
+        "level": r.level, "on_hold": r.on_hold, "disputed": r.disputed,
+        "next_action": r.next_action.value if r.next_action else None,
+        "next_action_date": r.next_action_on.isoformat() if r.next_action_on else None,
+    }
+
+
+def cmd_debtors(args: argparse.Namespace) -> int:
+    from desktop.app import open_paydesk
+    from desktop.domain.debtors import DebtorColumn, DebtorSort
+
+    paydesk = open_paydesk(args.db)
+    try:
+        page = paydesk.debtors.overview(
+            as_of=args.as_of, sort=DebtorSort(DebtorColumn.CUSTOMER_NUMBER, descending=False), limit=None)
+    finally:
+        paydesk.close()
+    if args.json:
+        json.dump([debtor_json(r) for r in page.rows], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    for r in page.rows:
+        print(f"{r.customer_number:>8} {r.customer_name[:28]:<28} {r.currency} {as_text(r.open_balance, r.currency):>12} "
+              f"{as_text(r.overdue, r.currency):>12} {r.level_name or '-':<16} "
+              f"{(r.next_action.value + ' ' + r.next_action_on.isoformat()) if r.next_action and r.next_action_on else ''}")
+    for t in page.totals:
+        print(f"{'total':>8} {t.customers:>6} customers{'':<12} {t.currency} {as_text(t.open_balance, t.currency):>12} "
+              f"{as_text(t.overdue, t.currency):>12}")
+    return 0
+
+
+def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    imports = commands.add_parser("import", help="import data from another system")
+    import_commands = imports.add_subparsers(dest="import_command", metavar="WHAT", required=True)
+    invoices = import_commands.add_parser(
+        "invoices", parents=[common],
+        help="import customers and open invoices from an accounting export (CSV/XLSX) with a saved import profile",
+    )
+    invoices.add_argument("file", type=Path, metavar="FILE")
+    invoices.add_argument("--profile", required=True, metavar="NAME",
+                          help="the import profile (the source) saved in the window: File › Import customers and invoices…")
+    invoices.add_argument("--dry-run", action="store_true", help="print what would be imported; write nothing")
+    invoices.add_argument("--json", action="store_true", help="print one JSON object: the counts and the errors")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    return {"invoices": cmd_import_invoices}[args.import_command](args)
+
+
+def cmd_import_invoices(args: argparse.Namespace) -> int:
+    """Preview the file with the profile; without errors (and without --dry-run) import it. Exit 1 when the file has errors."""
+    from desktop.app import open_paydesk
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        raise PaydeskError(f"Cannot read {args.file}: {error.strerror}.") from None
+    paydesk = open_paydesk(args.db)
+    try:
+        service = paydesk.ledger_import
+        plan = service.preview(args.file.name, data, service.profile(args.profile))
+        if not plan.errors and not args.dry_run:
+            plan = service.apply(plan).plan
+    finally:
+        paydesk.close()
+    counts = plan.counts()
+    if args.json:
+        json.dump({**counts, "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in plan.errors],
+                   "dry_run": bool(args.dry_run), "skipped": len(plan.skipped), "warnings": plan.warnings},
+                  sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        c, i = counts["customers"], counts["invoices"]
+        verb = "would be" if args.dry_run or plan.errors else "were"
+        print(f"Customers: {c['created']} new, {c['changed']} changed, {c['unchanged']} unchanged; invoices: {i['created']} new, "
+              f"{i['changed']} changed, {i['closed']} closed, {i['unchanged']} unchanged, {len(plan.skipped)} skipped "
+              f"({verb} imported from {plan.source})")
+        for warning in plan.warnings:
+            print(f"  warning: {warning}")
+    for error in plan.errors:
+        print(f"paydesk: error: {args.file.name}: {error}", file=sys.stderr)
+    if plan.errors:
+        print(f"paydesk: error: {len(plan.errors)} problem(s) in {args.file.name}; nothing was imported", file=sys.stderr)
+    return 1 if plan.errors else 0
+
+
 COMMANDS = {"demo": cmd_demo, "invoices": cmd_invoices, "pdf": cmd_pdf, "statement": cmd_statement, "dunning": cmd_dunning,
-            "billing": cmd_billing}
+            "billing": cmd_billing, "report": cmd_report, "debtors": cmd_debtors,
+            "import": cmd_import}
 STATEMENT_COMMANDS = {"import": cmd_statement_import, "list": cmd_statement_list}

@@ -15,6 +15,8 @@ from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+from desktop.documents.mime_parts import header, mime_body
+
 
 @dataclass(frozen=True, slots=True)
 class Sender:
@@ -70,8 +72,43 @@ def build_message(
     sender: Sender, to: list[str], subject: str, text: str, html: str, *, attachments: list[Attachment] | None = None,
     images: list[InlineImage] | None = None, message_id: str | None = None, at: datetime | None = None,
 ) -> ComposedEmail:
-    """The message as bytes with CRLF line ends; its Message-ID is made here once (or given)."""
+    """The message as bytes with CRLF line ends; its Message-ID is made here once (or given).
+
+    With an HTML part (every reminder) the MIME parts are written directly (``mime_parts``): the same bytes
+    as the stdlib's ``EmailMessage`` makes, without parsing back some twenty headers it sets itself."""
     message_id = message_id or new_message_id(sender)
+    attached = list(attachments or [])
+    if html:
+        raw = _top_headers(sender, to, subject, message_id, at) + mime_body(text, html, images or [], attached)
+    else:
+        raw = _stdlib_message(sender, to, subject, text, attached, message_id, at)
+    return ComposedEmail(
+        message_id=message_id, sender=sender.address, to=list(to), subject=subject, text=text, html=html,
+        attachments=attached, raw=raw,
+    )
+
+
+def _top_headers(sender: Sender, to: list[str], subject: str, message_id: str, at: datetime | None) -> bytes:
+    """From, To, Reply-To and Subject as the stdlib folds them (names and subjects in any script); the
+    Message-ID and Date as they are when they fit on a line (the stdlib writes them unchanged then)."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = _address(sender.address, sender.name)
+    message["To"] = ", ".join(to)
+    if sender.reply_to:
+        message["Reply-To"] = sender.reply_to
+    message["Subject"] = subject
+    lines = [SMTP.fold_binary(name, value) for name, value in message.raw_items()]
+    lines.append(header("Message-ID", message_id))
+    if at is not None:
+        lines.append(header("Date", format_datetime(at)))
+    return b"".join(lines)
+
+
+def _stdlib_message(
+    sender: Sender, to: list[str], subject: str, text: str, attached: list[Attachment], message_id: str,
+    at: datetime | None,
+) -> bytes:
+    """A plain-text message (no HTML part) built by the stdlib, attachments spliced in."""
     message = EmailMessage(policy=SMTP)
     message["From"] = _address(sender.address, sender.name)
     message["To"] = ", ".join(to)
@@ -82,14 +119,6 @@ def build_message(
     if at is not None:
         message["Date"] = format_datetime(at)
     message.set_content(text, subtype="plain", charset="utf-8")
-    if html:
-        message.add_alternative(html, subtype="html", charset="utf-8")
-        if images:
-            html_part = message.get_payload()[-1]
-            for image in images:
-                html_part.add_related(image.data, maintype="image", subtype=image.subtype, cid=f"<{image.cid}>",
-                                      disposition="inline")
-    attached = list(attachments or [])
     markers: list[bytes] = []
     token = secrets.token_hex(12)
     for index, attachment in enumerate(attached):
@@ -98,10 +127,7 @@ def build_message(
         marker = f"PAYDESK{token}ATTACHMENT{index}"
         message.get_payload()[-1].set_payload(marker + "\n")
         markers.append(marker.encode("ascii") + b"\r\n")
-    return ComposedEmail(
-        message_id=message_id, sender=sender.address, to=list(to), subject=subject, text=text, html=html,
-        attachments=attached, raw=_spliced(message.as_bytes(), markers, attached),
-    )
+    return _spliced(message.as_bytes(), markers, attached)
 
 
 def _spliced(raw: bytes, markers: list[bytes], attached: list[Attachment]) -> bytes:

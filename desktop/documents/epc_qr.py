@@ -85,7 +85,7 @@ def epc_payload(payment: EpcPayment) -> bytes:
 
 
 def make_epc_qr(payment: EpcPayment) -> segno.QRCode:
-    """The QR symbol (error correction level M, as EPC requires)."""
+    """The QR symbol (error correction level M, as EPC requires; a fixed mask keeps it stable)."""
     return segno.make_qr(epc_payload(payment), error="m", mask=QR_MASK, boost_error=False)
 
 

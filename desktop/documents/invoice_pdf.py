@@ -33,8 +33,9 @@ from desktop.domain.document import InvoiceDocument
 PAGE_COMPRESSION = 0  # measured: deflating doubles the time spent saving
 
 
-def render_invoice(doc: InvoiceDocument) -> bytes:
-    """The invoice or credit note ``doc`` as PDF bytes."""
+def render_invoice(doc: InvoiceDocument, pay_link: str | None = None) -> bytes:
+    """The invoice or credit note ``doc`` as PDF bytes; ``pay_link`` (attached to an email that has a pay link)
+    is shown with the payment instructions."""
     register_fonts()
     texts = document_texts(doc.language)
     formats = document_formats(doc.locale, doc.currency, doc.language)
@@ -51,7 +52,7 @@ def render_invoice(doc: InvoiceDocument) -> bytes:
     items.append(FlowItem(totals_block(doc, texts, formats), gap_before=12))
     if doc.notes.strip():
         items.append(FlowItem(notes_block(doc.notes, texts), gap_before=14))
-    items.append(FlowItem(payment_block(doc, texts, formats, epc_qr_for(doc)), gap_before=16))
+    items.append(FlowItem(payment_block(doc, texts, formats, epc_qr_for(doc), pay_link), gap_before=16))
 
     top_of_next = continuation_header(doc, texts)
     pages = paginate(items, CONTENT_TOP, CONTENT_TOP - top_of_next.height, CONTENT_BOTTOM)

@@ -35,6 +35,7 @@ from desktop.domain.states import InvoiceKind
 TOTALS_WIDTH = 220.0
 BREAKDOWN_WIDTH = 215.0
 BOX_PAD = 10.0
+LINK_SMALLEST = 6.5  # a pay link is set down to this size to keep it on one line, then wrapped
 
 
 def totals_block(doc: InvoiceDocument, texts: DocumentTexts, formats: DocumentFormats) -> Sketch:
@@ -88,9 +89,11 @@ def totals_block(doc: InvoiceDocument, texts: DocumentTexts, formats: DocumentFo
 
 
 def payment_block(
-    doc: InvoiceDocument, texts: DocumentTexts, formats: DocumentFormats, qr: segno.QRCode | None
+    doc: InvoiceDocument, texts: DocumentTexts, formats: DocumentFormats, qr: segno.QRCode | None,
+    pay_link: str | None = None,
 ) -> Sketch:
-    """How to pay (invoices with something due), or that nothing is to be paid."""
+    """How to pay (invoices with something due), or that nothing is to be paid. With ``pay_link`` (the PDF
+    goes with an email that has one) a "Pay online" row shows the address, clickable."""
     if doc.kind is InvoiceKind.CREDIT_NOTE:
         amount = formats.money(abs(doc.totals.total))
         return _message_box(texts.format("credited", amount=amount))
@@ -112,10 +115,14 @@ def payment_block(
         if seller.bic:
             rows.append((texts["bic"], seller.bic, REGULAR))
     rows.append((texts["reference"], reference, BOLD))
-    label_width = min(width * 0.4, max(text_width(label, REGULAR, SIZE_BODY - 0.5) for label, _, _ in rows) + 12)
+    labels = [label for label, _, _ in rows] + ([texts["pay_online"]] if pay_link else [])
+    label_width = min(width * 0.4, max(text_width(label, REGULAR, SIZE_BODY - 0.5) for label in labels) + 12)
     for label, value, font in rows:
         sketch.paragraph(x, y, label, label_width - 6, REGULAR, SIZE_BODY - 0.5, MUTED)
         y = sketch.paragraph(x + label_width, y, value, width - label_width, font, SIZE_BODY, TEXT) + 1
+    if pay_link:
+        sketch.paragraph(x, y, texts["pay_online"], label_width - 6, REGULAR, SIZE_BODY - 0.5, MUTED)
+        y = _link(sketch, x + label_width, y, pay_link, width - label_width) + 1
     if qr is not None:
         qr_left = CONTENT_RIGHT - BOX_PAD - QR_SIZE
         top_gap = BOX_PAD - 4
@@ -129,6 +136,20 @@ def payment_block(
     height = sketch.height + BOX_PAD - 2
     sketch.stroke_rect(CONTENT_LEFT, 0, CONTENT_WIDTH, height, RULE)
     return sketch
+
+
+def _link(sketch: Sketch, x: float, line_top: float, url: str, width: float) -> float:
+    """``url`` in the accent colour (set smaller to stay on one line where it can, else wrapped) with a
+    link annotation over it; returns the bottom of its last line."""
+    size = fit_size(url, REGULAR, SIZE_BODY, width, smallest=LINK_SMALLEST)
+    bottom = sketch.paragraph(x, line_top, url, width, REGULAR, size, ACCENT)
+    used = min(width, text_width(url, REGULAR, size))
+
+    def annotate(writer: PageWriter, top: float) -> None:
+        writer.canvas.linkURL(url, (x, top - bottom, x + used, top - line_top), relative=0, thickness=0)
+
+    sketch.custom(annotate, bottom)
+    return bottom
 
 
 def _message_box(message: str) -> Sketch:

@@ -11,6 +11,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
+from desktop.domain.company import Company
 from desktop.domain.document import InvoiceDocument
 from desktop.domain.errors import NotFound, PaydeskError, StateError
 from desktop.domain.ids import InvoiceId
@@ -22,6 +23,7 @@ from desktop.store import company as company_store
 from desktop.store import customers as customer_store
 from desktop.store import invoices as store
 from desktop.store.database import Connection, Database
+from desktop.store.invoices import InvoiceRecord
 
 BATCH = 25
 IN_PROCESS_LIMIT = 8  # fewer documents than this are rendered without starting workers
@@ -37,8 +39,15 @@ class DocumentService:
         with self._db.reading() as conn:
             return _document(conn, invoice_id)
 
-    def render(self, invoice_id: InvoiceId) -> bytes:
-        return render_batch([self.document(invoice_id)])[0]
+    def documents(self, ids: list[InvoiceId]) -> dict[InvoiceId, InvoiceDocument]:
+        """Many invoices' documents from one read connection: the company and the customers' numbers are
+        loaded once, not per invoice (a reminder run attaches thousands)."""
+        with self._db.reading() as conn:
+            return _documents(conn, ids)
+
+    def render(self, invoice_id: InvoiceId, pay_link: str | None = None) -> bytes:
+        """The invoice's PDF; with ``pay_link`` (it is attached to an email with one) shown to pay online."""
+        return render_batch([self.document(invoice_id)], pay_link)[0]
 
     def preview_file(self, invoice_id: InvoiceId) -> Path:
         """Write the PDF to a private temporary folder, for the system viewer."""
@@ -113,26 +122,54 @@ class DocumentService:
 
     def _batches(self, ids: list[InvoiceId]) -> Iterator[list[InvoiceDocument]]:
         for start in range(0, len(ids), BATCH):
+            chunk = ids[start:start + BATCH]
             with self._db.reading() as conn:
-                yield [_document(conn, i) for i in ids[start:start + BATCH]]
+                found = _documents(conn, chunk)
+            yield [found[i] for i in chunk]
 
 
-def _document(conn: Connection, invoice_id: InvoiceId) -> InvoiceDocument:
-    record = store.load(conn, invoice_id)
-    if record.status is InvoiceStatus.DRAFT or record.number is None:
-        raise StateError("A draft has no PDF yet: finalize it first.")
+def _company(conn: Connection) -> Company:
     company = company_store.load(conn)
     if company is None:
         raise PaydeskError("Set up your company first (Settings).")
+    return company
+
+
+def _document(conn: Connection, invoice_id: InvoiceId) -> InvoiceDocument:
+    record = _issued(conn, invoice_id)
     customer = customer_store.get(conn, record.draft.customer_id) if record.draft.customer_id else None
+    return _document_of(conn, record, _company(conn), customer.number if customer else "")
+
+
+def _documents(conn: Connection, ids: list[InvoiceId]) -> dict[InvoiceId, InvoiceDocument]:
+    if not ids:
+        return {}
+    company = _company(conn)
+    records = {invoice_id: _issued(conn, invoice_id) for invoice_id in dict.fromkeys(ids)}
+    rows = customer_store.list_rows(conn, list({r.draft.customer_id for r in records.values() if r.draft.customer_id}))
+    return {
+        invoice_id: _document_of(conn, record, company, rows[record.draft.customer_id].number
+                                 if record.draft.customer_id in rows else "")
+        for invoice_id, record in records.items()
+    }
+
+
+def _issued(conn: Connection, invoice_id: InvoiceId) -> InvoiceRecord:
+    record = store.load(conn, invoice_id)
+    if record.status is InvoiceStatus.DRAFT or record.number is None:
+        raise StateError("A draft has no PDF yet: finalize it first.")
+    return record
+
+
+def _document_of(conn: Connection, record: InvoiceRecord, company: Company, customer_number: str) -> InvoiceDocument:
     credited = None
     if record.draft.credited_invoice_id is not None:
         credited = store.load(conn, record.draft.credited_invoice_id).number
     return InvoiceDocument(
-        kind=record.draft.kind, number=record.number, issue_date=record.draft.issue_date, due_date=record.draft.due_date,
+        kind=record.draft.kind, number=record.number or "", issue_date=record.draft.issue_date, due_date=record.draft.due_date,
         currency=record.draft.currency, language=record.bill_language,
         locale=locale_for(record.bill_language, record.bill_country), seller=company,
-        customer_number=customer.number if customer else "", bill_name=record.bill_name,
+        customer_number=customer_number, bill_name=record.bill_name,
         bill_address_lines=tuple(line for line in record.bill_address.splitlines() if line)
         + ((record.bill_country,) if record.bill_country and record.bill_country != company.country else ()),
         bill_vat_id=record.bill_vat_id, lines=tuple(record.draft.lines), totals=record.draft.totals(),

@@ -48,7 +48,7 @@ def compose_batch(shared: Shared, jobs: list[ComposeJob]) -> list[ComposedEmail 
     results: list[ComposedEmail | SpooledEmail | str] = []
     for job in jobs:
         try:
-            pdfs = [(name, render_invoice(doc)) for name, doc in job.documents]
+            pdfs = [(name, render_invoice(doc, job.pay_link_url)) for name, doc in job.documents]
             composed = compose_reminder(
                 job.plan, shared.company, job.pay_link_url, sender=shared.sender, templates=job.templates,
                 today=shared.today, invoice_pdfs=pdfs, address=job.address, attach_letter=job.attach_letter,

@@ -206,7 +206,7 @@ class InvoiceMailService:
         pay_link = self._pay_link(mail) if links else None
         context = invoice_email_context(mail, company, self._today(), pay_link, sender_name=settings.from_name)
         rendered = self._templates.render(mail.template, mail.language, context)
-        pdf = self._documents.render(InvoiceId(mail.invoice_id))
+        pdf = self._documents.render(InvoiceId(mail.invoice_id), pay_link)
         return build_message(settings.sender, mail.emails, rendered.subject, rendered.text, rendered.html,
                              attachments=[Attachment(file_name(mail.number), pdf)], at=datetime.now(UTC))
 

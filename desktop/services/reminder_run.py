@@ -31,8 +31,10 @@ from typing import Any, Protocol
 from desktop.documents.email_message import ComposedEmail, Sender, SpooledEmail
 from desktop.documents.email_render import TemplateSources
 from desktop.domain.company import Company
+from desktop.domain.document import InvoiceDocument
 from desktop.domain.dunning.model import PlanStatus, ReminderPlan
 from desktop.domain.errors import PaydeskError
+from desktop.domain.ids import InvoiceId
 from desktop.services.documents import DocumentService, file_name
 from desktop.services.dunning import DunningService, RecordResult, RunPreview
 from desktop.services.dunning_worker import ComposeJob, Shared, compose_batch
@@ -47,6 +49,7 @@ from desktop.store.database import Database
 log = logging.getLogger(__name__)
 BATCH = 20
 IN_PROCESS_LIMIT = 8  # fewer messages than this are composed without starting workers
+DOCUMENT_CHUNK = 200  # invoices' documents are loaded for this many messages at a time
 _STATES = {outbox_store.SENT: PlanStatus.SENT, outbox_store.FAILED: PlanStatus.FAILED}
 
 
@@ -166,10 +169,18 @@ class ReminderRun:
         templates: dict[tuple[str, str], TemplateSources | str] = {}
         with_links = complete and pay_links and self._pay_links is not None and self._pay_links.enabled()
 
+        def attaches(plan: ReminderPlan) -> bool:
+            return complete and plan.level.attach_invoice and plan.instalment_id is None
+
         def jobs() -> Iterator[tuple[PreparedMessage, ComposeJob]]:
-            for message in todo:
+            loaded: dict[InvoiceId, InvoiceDocument] = {}
+            for index, message in enumerate(todo):
                 if cancel is not None:
                     cancel.check()
+                if index % DOCUMENT_CHUNK == 0:  # the next chunk's invoices in a few queries, not one connection each
+                    chunk = todo[index:index + DOCUMENT_CHUNK]
+                    loaded = self._documents.documents(
+                        [i.invoice_id for m in chunk if attaches(m.plan) for i in m.plan.invoices])
                 plan = message.plan
                 sources = self._sources(templates, plan)
                 if isinstance(sources, str):
@@ -182,9 +193,8 @@ class ReminderRun:
                         _hold(plan, f"the pay link could not be made: {error}")
                         continue
                     message.pay_link_url = link.url if link is not None else None
-                attach = complete and plan.level.attach_invoice and plan.instalment_id is None
-                documents = tuple((file_name(i.number), self._documents.document(i.invoice_id)) for i in plan.invoices) \
-                    if attach else ()
+                documents = tuple((file_name(i.number), loaded[i.invoice_id]) for i in plan.invoices) \
+                    if attaches(plan) else ()
                 yield message, ComposeJob(plan, sources, message.pay_link_url, documents,
                                           addresses.get(plan.customer_id, ()), None if complete else False)
 

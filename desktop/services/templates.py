@@ -21,6 +21,7 @@ from desktop.documents.email_render import (
 )
 from desktop.documents.invoice_email_context import INVOICE_TEMPLATES, invoice_email_context, sample_invoice_mail
 from desktop.documents.reminder_context import reminder_context, sample_plan
+from desktop.documents.statement_context import STATEMENT_TEMPLATE, sample_statement, statement_email_context
 from desktop.domain.company import Company
 from desktop.domain.dunning.model import ReminderPlan
 from desktop.domain.errors import NotFound, ValidationError
@@ -54,7 +55,7 @@ class TemplateService:
         renewal emails, then the user's own."""
         with self._db.reading() as conn:
             edited = store.edited(conn)
-        shipped_keys = (*SHIPPED_TEMPLATES, *INVOICE_TEMPLATES)
+        shipped_keys = (*SHIPPED_TEMPLATES, *INVOICE_TEMPLATES, STATEMENT_TEMPLATE)
         keys = list(shipped_keys) + sorted({t for t, _ in edited} - set(shipped_keys))
         infos: list[TemplateInfo] = []
         for key in keys:
@@ -67,7 +68,8 @@ class TemplateService:
     def reminder_templates(self) -> list[str]:
         """The template keys a reminder level can use: all but the invoice and renewal emails (those
         have other placeholders, and a reminder would not render with them)."""
-        return [key for key in dict.fromkeys(info.template for info in self.list()) if key not in INVOICE_TEMPLATES]
+        return [key for key in dict.fromkeys(info.template for info in self.list())
+                if key not in INVOICE_TEMPLATES and key != STATEMENT_TEMPLATE]
 
     def source(self, template: str, language: str) -> TemplateSources:
         """What is used for this template and language: the user's edit, else the shipped one."""
@@ -121,6 +123,8 @@ class TemplateService:
         if sources.template in INVOICE_TEMPLATES:
             mail = sample_invoice_mail(sources.template, sources.language, today, currency)
             return render(sources, invoice_email_context(mail, company, today, SAMPLE_PAY_LINK))
+        if sources.template == STATEMENT_TEMPLATE:
+            return render(sources, statement_email_context(sample_statement(sources.language, today, company, currency), today))
         plan = sample_plan(sources.template, sources.language, today, currency)
         context = reminder_context(plan, company, today, SAMPLE_PAY_LINK, sender_name="", qr="")
         return render(sources, context)

@@ -227,8 +227,11 @@ audit_log = AuditRow.__table__
 # The bank tables live in their own module; importing it here registers them on ``Base.metadata``
 # wherever the schema is used (migrations, the schema comparison test).
 from desktop.store import bank_schema as _bank_schema  # noqa: E402, F401
+from desktop.store import debtor_schema as _debtor_schema  # noqa: E402, F401
+from desktop.store import debtor_speed_schema as _debtor_speed_schema  # noqa: E402, F401
 from desktop.store import dunning_schema as _dunning_schema  # noqa: E402, F401
 from desktop.store import events_schema as _events_schema  # noqa: E402, F401
+from desktop.store import ledger_schema as _ledger_schema  # noqa: E402, F401
 from desktop.store import mail_schema as _mail_schema  # noqa: E402, F401
 from desktop.store import paylink_schema as _paylink_schema  # noqa: E402, F401
 from desktop.store import subscription_schema as _subscription_schema  # noqa: E402, F401

@@ -112,10 +112,15 @@ class CustomersView(QWidget):
         self.reminders_action.setToolTip(self.tr("The selected customer's reminder procedure, pauses, payment plans "
                                                  "and timeline"))
         self.reminders_action.triggered.connect(self.reminders_selected)
+        self.cockpit_action = QAction(self.tr("Open cockpit"), self)
+        self.cockpit_action.setToolTip(self.tr("Where the selected customer stands, the timeline of everything, notes, "
+                                               "promises, disputes, credit limit and statement of account"))
+        self.cockpit_action.triggered.connect(self.cockpit_selected)
         self.addAction(self.new_action)
         self.table.addAction(self.delete_action)
 
-        lay_out_list_page(self, self.search, [self.new_action, self.edit_action, self.delete_action, self.reminders_action],
+        lay_out_list_page(self, self.search, [self.new_action, self.edit_action, self.delete_action, self.reminders_action,
+                                       self.cockpit_action],
                           self.stack, self.count)
         self.refresh()
 
@@ -178,6 +183,24 @@ class CustomersView(QWidget):
             self.refresh()
             return None
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def cockpit_selected(self) -> QDialog | None:
+        """Open the selected customer's cockpit."""
+        customer_id = self.selected_id()
+        if customer_id is None:
+            return None
+        from desktop.ui.cockpit_dialog import CockpitDialog
+
+        try:
+            dialog = CockpitDialog(self._paydesk, self._tasks, customer_id, self)
+        except PaydeskError as error:
+            self._show_error(error)
+            self.refresh()
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.changed)
         dialog.open()
         return dialog
 
@@ -246,4 +269,5 @@ class CustomersView(QWidget):
         self.edit_action.setEnabled(has_selection)
         self.delete_action.setEnabled(has_selection)
         self.reminders_action.setEnabled(has_selection)
+        self.cockpit_action.setEnabled(has_selection)
 

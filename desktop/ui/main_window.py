@@ -29,17 +29,21 @@ from desktop.ui import crash, messages
 from desktop.ui.audit_view import AuditView
 from desktop.ui.bank_view import BankView
 from desktop.ui.customers_view import CustomersView
+from desktop.ui.debtors_view import DebtorsView
 from desktop.ui.invoices_view import InvoicesView
 from desktop.ui.payments_view import PaymentsView
 from desktop.ui.reminders_view import RemindersView
+from desktop.ui.reports_view import ReportsView
 from desktop.ui.subscriptions_view import SubscriptionsView
 from desktop.ui.tasks import TaskRunner
+from desktop.ui.today_view import TodayView
 
 DemoMaker = Callable[..., None]
 """``create_demo(paydesk, progress=...)``."""
 
 DATABASE_FILTER = "*.sqlite *.db *.paydesk"
-View = InvoicesView | CustomersView | PaymentsView | BankView | RemindersView | SubscriptionsView | AuditView
+View = (TodayView | InvoicesView | CustomersView | DebtorsView | PaymentsView | BankView | RemindersView | SubscriptionsView
+        | ReportsView | AuditView)
 
 
 class MainWindow(QMainWindow):
@@ -58,24 +62,28 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
         self.setMinimumSize(QSize(800, 500))
 
+        self.today = TodayView(paydesk, self.tasks, self)
         self.invoices = InvoicesView(paydesk, self.tasks, self)
         self.customers = CustomersView(paydesk, self.tasks, self)
+        self.debtors = DebtorsView(paydesk, self.tasks, self)
         self.payments = PaymentsView(paydesk, self.tasks, self)
         self.bank = BankView(paydesk, self.tasks, self)
         self.reminders = RemindersView(paydesk, self.tasks, self)
         self.subscriptions = SubscriptionsView(paydesk, self.tasks, self)
+        self.reports = ReportsView(paydesk, self.tasks, self)
         self.audit = AuditView(paydesk, self.tasks, self)
-        self.views: list[View] = [self.invoices, self.customers, self.payments, self.bank, self.reminders, self.subscriptions,
-                                  self.audit]
+        self.views: list[View] = [self.today, self.invoices, self.customers, self.debtors, self.payments, self.bank,
+                                  self.reminders, self.subscriptions, self.reports, self.audit]
         self._stale: set[int] = set()
 
         self.stack = QStackedWidget(self)
         self.nav = QListWidget(self)
         sp = QStyle.StandardPixmap
-        pages = ((self.tr("Invoices"), sp.SP_FileIcon), (self.tr("Customers"), sp.SP_DirHomeIcon),
+        pages = ((self.tr("Today"), sp.SP_DialogYesButton), (self.tr("Invoices"), sp.SP_FileIcon),
+                 (self.tr("Customers"), sp.SP_DirHomeIcon), (self.tr("Debtors"), sp.SP_FileDialogListView),
                  (self.tr("Payments"), sp.SP_DialogApplyButton), (self.tr("Bank"), sp.SP_DriveNetIcon),
                  (self.tr("Reminders"), sp.SP_MessageBoxWarning), (self.tr("Subscriptions"), sp.SP_BrowserReload),
-                 (self.tr("Audit log"), sp.SP_FileDialogDetailedView))
+                 (self.tr("Reports"), sp.SP_FileDialogInfoView), (self.tr("Audit log"), sp.SP_FileDialogDetailedView))
         for view, (title, icon) in zip(self.views, pages, strict=True):
             self.stack.addWidget(view)
             QListWidgetItem(self.style().standardIcon(icon), title, self.nav)
@@ -100,9 +108,14 @@ class MainWindow(QMainWindow):
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(self.path_label)
         self.invoices.status_message.connect(self.show_message)
+        self.today.status_message.connect(self.show_message)
+        self.debtors.status_message.connect(self.show_message)
+        self.today.open_bank_review.connect(self.show_bank_review)
+        self.today.open_reminders.connect(lambda: self.show_view(self.reminders))
         self.bank.status_message.connect(self.show_message)
         self.reminders.status_message.connect(self.show_message)
         self.subscriptions.status_message.connect(self.show_message)
+        self.reports.status_message.connect(self.show_message)
         self.reminders.jobs.billed.connect(self.subscriptions.after_background_run)  # the start-up billing run
         for view in self.views:
             view.changed.connect(self._view_changed)
@@ -119,6 +132,12 @@ class MainWindow(QMainWindow):
         self.import_statements_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
         self.import_statements_action.setStatusTip(self.tr("Import statement files and match their payments to open invoices"))
         self.import_statements_action.triggered.connect(self.import_statements)
+        from desktop.ui.ledger_import_dialog import open_ledger_import
+
+        self.import_ledger_action = QAction(self.tr("Import c&ustomers and invoices…"), self)
+        self.import_ledger_action.setStatusTip(self.tr("Import customers and open invoices from your accounting package "
+                                                       "(CSV or Excel export)"))
+        self.import_ledger_action.triggered.connect(lambda: open_ledger_import(self, self.paydesk, self.tasks))
         self.company_action = QAction(self.tr("&Company settings…"), self)
         self.company_action.triggered.connect(self.company_settings)
         self.quit_action = QAction(self.tr("&Quit"), self)
@@ -127,6 +146,7 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.open_action)
         file_menu.addAction(self.import_statements_action)
+        file_menu.addAction(self.import_ledger_action)
         file_menu.addAction(self.company_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -146,6 +166,17 @@ class MainWindow(QMainWindow):
             self._stale.discard(index)
             self.views[index].refresh()
         self.nav.setCurrentRow(index)
+
+    def show_view(self, view: View) -> None:
+        """Switch to ``view`` (one of ``views``), as a click in the navigation does."""
+        self.show_page(self.views.index(view))
+
+    def show_bank_review(self) -> None:
+        """The Bank page, on the transactions waiting for review."""
+        from desktop.domain.bank import TransactionState
+
+        self.show_view(self.bank)
+        self.bank.set_state_filter(TransactionState.REVIEW)
 
     def _view_changed(self) -> None:
         """One view changed data: the visible others refresh now, hidden ones when next shown."""
@@ -232,6 +263,8 @@ class MainWindow(QMainWindow):
     # --- closing ------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         self.reminders.shutdown()
+        self.today.shutdown()
+        self.debtors.shutdown()
         if self.tasks.busy():
             self.tasks.cancel_all()
             self.tasks.wait()

@@ -151,7 +151,8 @@ class TemplateEditor(QDialog):
     def _title(self, info: TemplateInfo) -> str:
         names = {"friendly": self.tr("Friendly notice"), "reminder_1": self.tr("First reminder"),
                  "reminder_2": self.tr("Second reminder"), "final": self.tr("Final notice"),
-                 "renewal": self.tr("Renewal notice"), "invoice": self.tr("Invoice email")}
+                 "renewal": self.tr("Renewal notice"), "invoice": self.tr("Invoice email"),
+                 "statement": self.tr("Statement of account")}
         title = f"{names.get(info.template, info.template)} — {LANGUAGES.get(info.language, info.language)}"
         return self.tr("{title} (edited)").format(title=title) if info.edited else title
 

@@ -72,7 +72,8 @@ def test_template_service_save_reset_preview(paydesk):
         service.save(TemplateSources("reminder_1", "nl", "x", "{% if %}", ""))
     assert service.reset("reminder_1", "nl")
     assert service.source("reminder_1", "nl") == shipped
-    assert len([i for i in service.list() if i.shipped]) == len(SHIPPED_TEMPLATES + INVOICE_TEMPLATES) * len(LANGUAGES)
+    shipped = [i for i in service.list() if i.shipped]
+    assert len(shipped) == len(SHIPPED_TEMPLATES + INVOICE_TEMPLATES + ("statement",)) * len(LANGUAGES)
 
 
 def test_composed_message_has_text_html_qr_and_attachments():

@@ -168,7 +168,7 @@ def test_file_menu_import_opens_the_bank_page(qtbot, paydesk, shown, tmp_path: P
     window = MainWindow(paydesk)
     qtbot.addWidget(window)
     window.show()
-    assert window.stack.currentWidget() is window.invoices
+    assert window.stack.currentWidget() is window.today  # the day starts on Today
     with qtbot.waitSignal(window.bank.changed, timeout=20_000):
         window.import_statements_action.trigger()
     assert window.stack.currentWidget() is window.bank

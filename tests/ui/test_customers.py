@@ -229,3 +229,15 @@ def test_cancelled_delete_changes_nothing(view: CustomersView, paydesk: Paydesk,
     monkeypatch.setattr(messages, "confirm", lambda parent, title, question, action: False)
     view.delete_selected()
     assert paydesk.customers.search() == [customer]
+
+
+def test_open_cockpit_from_the_customer_list(qtbot, view: CustomersView, paydesk: Paydesk, customer) -> None:
+    from desktop.ui.cockpit_dialog import CockpitDialog
+
+    view.refresh()
+    assert not view.cockpit_action.isEnabled()
+    view.select(customer)
+    assert view.cockpit_action.isEnabled()
+    dialog = view.cockpit_selected()
+    assert isinstance(dialog, CockpitDialog) and dialog.customer_id == customer
+    dialog.close()

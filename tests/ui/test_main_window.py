@@ -8,11 +8,13 @@ from PySide6.QtWidgets import QMenu
 from desktop.ui.audit_view import AuditView
 from desktop.ui.bank_view import BankView
 from desktop.ui.customers_view import CustomersView
+from desktop.ui.debtors_view import DebtorsView
 from desktop.ui.invoices_view import InvoicesView
 from desktop.ui.main_window import MainWindow
 from desktop.ui.payments_view import PaymentsView
 from desktop.ui.reminders_view import RemindersView
 from desktop.ui.subscriptions_view import SubscriptionsView
+from desktop.ui.today_view import TodayView
 from tests.ui.message_recorder import record_messages
 
 
@@ -34,12 +36,13 @@ def test_default_size_title_and_database_in_the_status_bar(window, paydesk):
 
 def test_navigation_switches_views(window):
     titles = [window.nav.item(row).text() for row in range(window.nav.count())]
-    assert titles[:4] == ["Invoices", "Customers", "Payments", "Bank"]
+    assert titles[:6] == ["Today", "Invoices", "Customers", "Debtors", "Payments", "Bank"]
     assert "Reminders" in titles
     assert titles[titles.index("Reminders") + 1] == "Subscriptions"
     assert titles[-1] == "Audit log"
-    assert isinstance(window.stack.currentWidget(), InvoicesView)
-    kinds = {"Customers": CustomersView, "Payments": PaymentsView, "Bank": BankView, "Reminders": RemindersView,
+    assert isinstance(window.stack.currentWidget(), TodayView)  # the day starts with its work queue
+    kinds = {"Today": TodayView, "Debtors": DebtorsView,
+             "Customers": CustomersView, "Payments": PaymentsView, "Bank": BankView, "Reminders": RemindersView,
              "Subscriptions": SubscriptionsView, "Audit log": AuditView, "Invoices": InvoicesView}
     for row in [*range(1, len(titles)), 0]:
         window.nav.setCurrentRow(row)
@@ -54,26 +57,25 @@ def test_menus(window):
     file_menu = menus["&File"]
     assert isinstance(file_menu, QMenu)
     assert [a.text() for a in file_menu.actions() if not a.isSeparator()] == [
-        "&Open database…", "&Import bank statements…", "&Company settings…", "&Quit"]
+        "&Open database…", "&Import bank statements…", "Import c&ustomers and invoices…", "&Company settings…", "&Quit"]
 
 
 def test_a_change_refreshes_the_visible_views_now_and_the_hidden_ones_when_shown(window, monkeypatch):
     refreshed: list[str] = []
     names = {}
     for view in window.views:
-        name = next(n for n in ("invoices", "customers", "payments", "bank", "reminders", "subscriptions", "audit")
-                    if getattr(window, n, None) is view)
+        name = next(n for n, value in vars(window).items() if value is view and not n.startswith("_"))
         names[name] = window.views.index(view)
         monkeypatch.setattr(view, "refresh", lambda name=name: refreshed.append(name))
 
     window.customers.changed.emit()
-    assert refreshed == ["invoices"]  # the others are hidden: refreshed when shown
+    assert refreshed == ["today"]  # the others are hidden: refreshed when shown
     window.nav.setCurrentRow(names["payments"])
-    assert refreshed == ["invoices", "payments"]
+    assert refreshed == ["today", "payments"]
     window.nav.setCurrentRow(names["customers"])
-    assert refreshed == ["invoices", "payments"]  # the one that changed is not refreshed
+    assert refreshed == ["today", "payments"]  # the one that changed is not refreshed
     window.invoices.changed.emit()
-    assert refreshed == ["invoices", "payments", "customers"]
+    assert refreshed == ["today", "payments", "customers"]
     window.nav.setCurrentRow(names["bank"])
     assert refreshed[-1] == "bank"
     window.nav.setCurrentRow(names["audit"])

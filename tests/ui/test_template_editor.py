@@ -33,7 +33,7 @@ def titles(editor: TemplateEditor) -> list[str]:
 
 
 def test_lists_every_template_and_language_and_previews_the_chosen_one(editor) -> None:
-    assert len(titles(editor)) == 6 * 6 and "First reminder — English" in titles(editor)
+    assert len(titles(editor)) == 7 * 6 and "First reminder — English" in titles(editor)
     assert editor.current_key() == ("reminder_1", "en")
     assert "{{" in editor.text.toPlainText() and "<html" in editor.html.toPlainText().lower()
     assert editor.preview_subject.text().startswith("Payment reminder")
