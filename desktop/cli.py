@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--invoices", type=_positive, default=300, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     demo.add_argument("--today", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    demo.add_argument("--no-history", dest="history", action="store_false",
+                      help="only customers, invoices and payments: no reminders sent, pauses, notes or bank statement")
 
     invoices = commands.add_parser("invoices", parents=[common], help="list invoices")
     invoices.add_argument("--json", action="store_true", help="print one JSON array")
@@ -128,7 +130,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     paydesk = open_paydesk(args.db, args.today)
     try:
-        create_demo(paydesk, customers=args.customers, invoices=args.invoices, seed=args.seed)
+        create_demo(paydesk, customers=args.customers, invoices=args.invoices, seed=args.seed, history=args.history)
     finally:
         paydesk.close()
     print(f"Demo company with {args.customers} customers and {args.invoices} invoices written to {paydesk.path}")

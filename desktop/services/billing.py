@@ -28,7 +28,7 @@ __all__ = ["BilledInvoice", "BillingReport", "BillingService", "notice_days_in"]
 
 NOTICE_DAYS_KEY = "billing.notice_days"
 DEFAULT_NOTICE_DAYS = 7
-BATCH = 5000
+BATCH = 10_000
 CACHE_KIB = 64 * 1024
 
 

@@ -1,25 +1,27 @@
-"""The billing run's work inside one transaction: which invoices fall due for a batch of
-subscriptions, their lines and totals, and writing them (numbered and issued, or as drafts)
-together with the periods they bill. Amounts are computed once per plan and proration (same lines,
-same totals), so a run of 100,000 invoices spends its time in SQLite, not in Decimal."""
+"""The billing run's writes inside one transaction: a batch's planned invoices (``billing_plan``)
+numbered and issued, or left as drafts for review, together with the periods they bill, their
+audit entries, the subscriptions' next billing days and their events.
+
+An issued invoice goes in as issued, in one row with its number, reference and bill-to, as
+finalizing leaves a draft: not a draft row first that an UPDATE then issues, which would write
+every invoice, its indexes and its triggers twice (see ``subscription_billing.insert_invoices``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
 
 from desktop.domain import events as ev
 from desktop.domain.errors import PaydeskError, ValidationError
-from desktop.domain.invoice import InvoiceLine, compute_totals
-from desktop.domain.money import from_minor, to_minor
+from desktop.domain.invoice import InvoiceLine
+from desktop.domain.money import from_minor
 from desktop.domain.numbering import format_number, period_bounds, period_key
 from desktop.domain.reference import creditor_reference
 from desktop.domain.states import InvoiceKind
-from desktop.domain.subscriptions import Piece, PlanLine, Subscription
-from desktop.domain.subscriptions.periods import due_and_next
-from desktop.domain.subscriptions.proration import piece_lines, prorate
+from desktop.domain.subscriptions import Subscription
+from desktop.services.billing_plan import PlannedInvoice, plan_batch
 from desktop.store import audit, events, numbering
 from desktop.store import company as company_store
 from desktop.store import invoices as invoice_store
@@ -28,12 +30,7 @@ from desktop.store import subscriptions as store
 from desktop.store.database import Connection
 from desktop.store.types import instant_text, utcnow
 
-THOUSAND = Decimal(1000)
-BP = Decimal(100)
-LineSpec = tuple[str, int, str, int, int, int]
-"""(description, quantity milli, unit, unit price minor, vat bp, net minor)"""
-Amounts = tuple[tuple[tuple[int, str, int, int, int], ...], int, int, int]
-"""Per line (quantity milli, unit, unit price minor, vat bp, net minor), then net, VAT and total minor."""
+__all__ = ["BilledInvoice", "PlannedInvoice", "load_batch", "plan_batch", "report_rows", "write_batch"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,90 +48,18 @@ class BilledInvoice:
     invoice_id: int | None
 
 
-@dataclass(slots=True)
-class PlannedInvoice:
-    sub: Subscription
-    pieces: list[Piece]
-    adjustment_ids: list[int]
-    lines: list[LineSpec]
-    net: int
-    vat: int
-    total: int
-    invoice_id: int = 0
-    number: str | None = None
-    notes: str = field(default="")
-
-
-@lru_cache(maxsize=4096)
-def _amounts(lines: tuple[PlanLine, ...], days: int, full_days: int, currency: str) -> Amounts:
-    """Per plan line (quantity milli, unit, price minor, vat bp, net minor) and the totals, once per plan and proration."""
-    priced = [InvoiceLine(x.description, x.quantity, prorate(x.unit_price, days, full_days, currency), x.vat_rate, unit=x.unit)
-              for x in lines]
-    totals = compute_totals(priced, currency)
-    specs = tuple((int(x.quantity * THOUSAND), x.unit, to_minor(x.unit_price, currency), int(x.vat_rate * BP),
-                   to_minor(x.net(currency), currency)) for x in priced)
-    return specs, to_minor(totals.net, currency), to_minor(totals.vat, currency), to_minor(totals.total, currency)
-
-
-def _span(piece: Piece) -> str:
-    text = f"{piece.start.isoformat()} – {piece.end.isoformat()}"
-    return text if not piece.partial else f"{text} ({piece.days}/{piece.full_days} days)"
-
-
-def plan_batch(
-    subs: list[Subscription], last: dict[int, date], pending: dict[int, list[tuple[int, InvoiceLine]]], lead_days: int,
-    run_date: date, lone_adjustments: bool = False, next_day: dict[int, date | None] | None = None,
-) -> list[PlannedInvoice]:
-    """The invoices due on ``run_date``: one per subscription and billing day; pending proration
-    lines go on the subscription's first one when its total stays above zero (or alone, when asked).
-    ``next_day`` receives each subscription's billing day after the run."""
-    planned: list[PlannedInvoice] = []
-    next_day = {} if next_day is None else next_day
-    for sub in subs:
-        assert sub.id is not None
-        groups: list[list[Piece]] = []
-        due, next_day[sub.id] = due_and_next(sub, lead_days, last.get(sub.id), run_date)
-        for piece in due:
-            if groups and groups[-1][-1].bill_on == piece.bill_on:
-                groups[-1].append(piece)
-            else:
-                groups.append([piece])
-        adjustments = pending.get(sub.id, [])
-        if not groups and adjustments and lone_adjustments:
-            groups.append([])
-        for index, group in enumerate(groups):
-            extra = adjustments if index == 0 else []
-            invoice = _plan_one(sub, group, extra)
-            if extra and invoice.total <= 0 and group:
-                invoice = _plan_one(sub, group, [])
-            planned.append(invoice)
-    return planned
-
-
-def _plan_one(sub: Subscription, group: list[Piece], adjustments: list[tuple[int, InvoiceLine]]) -> PlannedInvoice:
-    currency = sub.currency
-    if len(group) == 1 and not adjustments:
-        piece = group[0]
-        specs, net, vat, total = _amounts(piece.term.lines, piece.days, piece.full_days, currency)
-        span = _span(piece)
-        lines = [(f"{x.description}, {span}", *spec) for x, spec in zip(piece.term.lines, specs, strict=True)]
-        return PlannedInvoice(sub, group, [], lines, net, vat, total)
-    all_lines = [line for piece in group for line in piece_lines(piece, currency)] + [line for _, line in adjustments]
-    totals = compute_totals(all_lines, currency)
-    lines = [(x.description, int(x.quantity * THOUSAND), x.unit, to_minor(x.unit_price, currency), int(x.vat_rate * BP),
-              to_minor(x.net(currency), currency)) for x in all_lines]
-    return PlannedInvoice(sub, group, [i for i, _ in adjustments], lines, to_minor(totals.net, currency),
-                          to_minor(totals.vat, currency), to_minor(totals.total, currency))
-
-
 def report_rows(planned: list[PlannedInvoice]) -> list[BilledInvoice]:
     result = []
+    amounts: dict[tuple[int, str], Decimal] = {}
     for p in planned:
-        assert p.sub.id is not None
-        start = p.pieces[0].start if p.pieces else None
-        end = p.pieces[-1].end if p.pieces else None
-        result.append(BilledInvoice(p.sub.id, p.sub.name, p.sub.customer_number, start or date.min, end or date.min,
-                                    p.number, from_minor(p.total, p.sub.currency), p.sub.currency,
+        sub, pieces = p.sub, p.pieces
+        assert sub.id is not None
+        key = (p.total, sub.currency)
+        total = amounts.get(key)
+        if total is None:
+            total = amounts[key] = from_minor(p.total, sub.currency)
+        result.append(BilledInvoice(sub.id, sub.name, sub.customer_number, pieces[0].start if pieces else date.min,
+                                    pieces[-1].end if pieces else date.min, p.number, total, sub.currency,
                                     p.invoice_id or None))
     return result
 
@@ -148,36 +73,55 @@ def load_batch(conn: Connection, ids: list[int]) -> tuple[list[Subscription], di
 
 
 def write_batch(conn: Connection, planned: list[PlannedInvoice], run_date: date, next_day: dict[int, date | None]) -> None:
-    """Insert, number and issue the planned invoices, record their periods, audit them, and move each
-    subscription's next billing day (``next_day``, from ``plan_batch``); all inside the caller's
-    transaction (which holds the write lock)."""
+    """Insert the planned invoices (numbered and issued, or drafts), record their periods, audit them,
+    and move each subscription's next billing day (``next_day``, from ``plan_batch``); all inside the
+    caller's transaction (which holds the write lock)."""
     company = company_store.load(conn)
     if company is None:
         raise PaydeskError("Set up your company first (Settings): invoices need an issuer.")
-    now = instant_text(utcnow())
-    first_id = bulk.next_invoice_id(conn)
-    terms = _payment_terms(conn, {p.sub.customer_id for p in planned}, company.payment_term_days)
-    issue = run_date.isoformat()
-    invoice_rows: list[bulk.InvoiceRow] = []
-    line_rows: list[bulk.LineRow] = []
-    billed_rows: list[bulk.BilledRow] = []
-    adjustment_rows: list[tuple[int, int]] = []
-    for offset, p in enumerate(planned):
+    for p in planned:
         if p.total <= 0 and p.sub.auto_send:
             raise ValidationError({"subscription": (
                 f"The invoice for subscription \u201c{p.sub.name}\u201d ({p.sub.customer_number}) would total "
                 f"{from_minor(p.total, p.sub.currency)} {p.sub.currency}: its credits exceed its charges. "
                 "Issue a credit note for it or change the plan, then run billing again.")})
+    now = instant_text(utcnow())
+    issued = [p for p in planned if p.sub.auto_send]
+    if issued:
+        _number(conn, issued, run_date)
+    bill = invoice_store.bill_to(conn, {p.sub.customer_id for p in issued})
+    terms = _payment_terms(conn, {p.sub.customer_id for p in planned}, company.payment_term_days)
+    due_on: dict[int, str] = {}
+    issue = run_date.isoformat()
+    first_id = bulk.next_invoice_id(conn)
+    invoice_rows: list[bulk.InvoiceRow] = []
+    line_rows: list[bulk.LineRow] = []
+    billed_rows: list[bulk.BilledRow] = []
+    adjustment_rows: list[tuple[int, int]] = []
+    audit_rows: list[tuple[str, str, int, str]] = []
+    for offset, p in enumerate(planned):
         p.invoice_id = invoice_id = first_id + offset
-        sub = p.sub
+        sub, b, number = p.sub, p.bill, p.number
         assert sub.id is not None
         term = sub.payment_term_days if sub.payment_term_days is not None else terms[sub.customer_id]
-        due = (run_date + timedelta(days=term)).isoformat()
-        span = f"{p.pieces[0].start.isoformat()} – {p.pieces[-1].end.isoformat()}" if p.pieces else "plan change"
-        p.notes = f"{sub.name}: {span}"
-        invoice_rows.append((invoice_id, sub.customer_id, sub.currency, issue, due, p.notes, p.net, p.vat, p.total, now, now))
-        line_rows.extend((invoice_id, position, *spec) for position, spec in enumerate(p.lines))
-        for index, piece in enumerate(p.pieces):
+        due = due_on.get(term)
+        if due is None:
+            due = due_on[term] = (run_date + timedelta(days=term)).isoformat()
+        notes = f"{sub.name}: {b.span}"
+        if number is not None:
+            to = bill[sub.customer_id]
+            invoice_rows.append((invoice_id, "open", sub.customer_id, sub.currency, issue, due, notes, b.net, b.vat, b.total,
+                                 number, rf_reference(number), to.name, to.address, to.vat_id, to.language, to.country,
+                                 now, now, now))
+            audit_rows.append(("invoice.finalized", "invoice", invoice_id,
+                               f"Invoice {number} issued by the billing run for subscription {sub.name} ({b.span})"))
+        else:
+            invoice_rows.append((invoice_id, "draft", sub.customer_id, sub.currency, issue, due, notes, b.net, b.vat, b.total,
+                                 None, None, "", "", "", "en", "", None, now, now))
+            audit_rows.append(("invoice.drafted", "invoice", invoice_id,
+                               f"Draft invoice made by the billing run for subscription {sub.name} ({b.span})"))
+        line_rows.extend([(invoice_id, *spec) for spec in b.lines])
+        for index, piece in enumerate(b.pieces):
             notice = "pending" if index == 0 and sub.auto_send else "none"
             billed_rows.append((sub.id, piece.start.isoformat(), piece.end.isoformat(), piece.full_days, invoice_id,
                                 notice, issue))
@@ -185,15 +129,7 @@ def write_batch(conn: Connection, planned: list[PlannedInvoice], run_date: date,
     bulk.insert_invoices(conn, invoice_rows, line_rows)
     bulk.insert_billed(conn, billed_rows)
     store.assign_adjustments(conn, adjustment_rows)
-    issued = [p for p in planned if p.sub.auto_send]
-    if issued:
-        _issue(conn, issued, run_date)
-    audit.record_many(conn, [
-        ("invoice.finalized" if p.number else "invoice.drafted", "invoice", p.invoice_id,
-         f"Invoice {p.number} issued by the billing run for subscription {p.sub.name} ({p.notes.partition(': ')[2]})"
-         if p.number else f"Draft invoice made by the billing run for subscription {p.sub.name} ({p.notes.partition(': ')[2]})")
-        for p in planned
-    ])
+    audit.record_many(conn, audit_rows)
     store.set_next_bill_on(conn, [(_iso(day), sub_id) for sub_id, day in next_day.items()])
     _record_events(conn, planned)
 
@@ -218,9 +154,8 @@ def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def _issue(conn: Connection, planned: list[PlannedInvoice], run_date: date) -> None:
-    """Numbers for all of them in one block (they share the issue date, so one series period), then
-    one executemany that issues them."""
+def _number(conn: Connection, planned: list[PlannedInvoice], run_date: date) -> None:
+    """Numbers for all of them in one block: they share the issue date, so one series period."""
     patterns = company_store.patterns_by_kind(conn)
     pattern = patterns[InvoiceKind.INVOICE]
     _, end = period_bounds(pattern, run_date)
@@ -230,14 +165,24 @@ def _issue(conn: Connection, planned: list[PlannedInvoice], run_date: date) -> N
             f"Invoices dated {run_date.isoformat()} cannot be numbered after one already issued on {latest.isoformat()}: "
             f"numbers must follow dates. Run billing on {latest.isoformat()} or later.")})
     first = numbering.take(conn, InvoiceKind.INVOICE.value, period_key(pattern, run_date), len(planned))
-    bill = invoice_store.bill_to(conn, {p.sub.customer_id for p in planned})
-    rows: list[invoice_store.IssuedRow] = []
     for offset, p in enumerate(planned):
-        p.number = number = format_number(pattern, run_date, first + offset)
-        to = bill[p.sub.customer_id]
-        rows.append((number, creditor_reference(number), to.name, to.address, to.vat_id, to.language, to.country,
-                     p.invoice_id))
-    invoice_store.mark_issued(conn, rows, utcnow())
+        p.number = format_number(pattern, run_date, first + offset)
+
+
+_NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
+_BASE36 = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
+_RF = "271500"  # "RF" in base 36 (R = 27, F = 15), then the two check digits' place
+
+
+def rf_reference(number: str) -> str:
+    """``creditor_reference(number)`` (ISO 11649, the same text), with the mod-97 check worked on one
+    integer: the billing run makes 100,000 of them."""
+    body = _NOT_ALNUM.sub("", number).upper()
+    if not body:
+        return creditor_reference(number)  # refuses it as that does
+    if len(body) > 21:
+        body = body[-21:]
+    return f"RF{98 - int(body.translate(_BASE36) + _RF) % 97:02d}{body}"
 
 
 def _payment_terms(conn: Connection, customer_ids: set[int], default: int) -> dict[int, int]:
@@ -248,6 +193,6 @@ def _payment_terms(conn: Connection, customer_ids: set[int], default: int) -> di
         marks = ",".join("?" * len(chunk))
         for customer_id, term in conn.exec_driver_sql(
             f"SELECT id, payment_term_days FROM customers WHERE id IN ({marks})", tuple(chunk),
-        ):
+        ).all():
             result[customer_id] = default if term is None else term
     return result

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from desktop.domain.debtors import DebtorFilter, DebtorPage, DebtorSort, NoteKind
 from desktop.domain.errors import NotFound, StateError, ValidationError
@@ -25,9 +24,10 @@ class DebtorService:
     def __init__(self, db: Database, today: Callable[[], date] = date.today) -> None:
         self._db = db
         self._today = today
-        # The rows last computed, by (as of, today, the database's change counter): paging, sorting and
-        # filtering them again needs no new computation until something changes.
-        self._cache: dict[tuple[date, date, int], list[Any]] = {}
+        # The rows last computed, by (as of, today, the database's change counter), in temporary tables of a
+        # connection of the cache's own: paging, sorting and filtering them again needs no new computation until
+        # something changes, and only the rows shown become Python objects.
+        self._overviews = debtor_queries.OverviewCache(db, CACHED_DAYS)
 
     def overview(self, as_of: date | None = None, filter: DebtorFilter | None = None,
                  sort: DebtorSort | None = None, offset: int = 0, limit: int | None = 200) -> DebtorPage:
@@ -35,15 +35,7 @@ class DebtorService:
         of rows matching ``filter`` and their totals per currency; as of today unless ``as_of`` is given."""
         today = self._today()
         day = as_of or today
-        with self._db.reading() as conn:
-            key = (day, today, debtor_queries.version(conn))
-            rows = self._cache.get(key)
-            if rows is None:
-                rows = debtor_queries.all_rows(conn, day, today)
-                if len(self._cache) >= CACHED_DAYS:
-                    self._cache.pop(next(iter(self._cache)))
-                self._cache[key] = rows
-        return debtor_queries.page_of(rows, filter or DebtorFilter(), sort or DebtorSort(), offset, limit, day)
+        return self._overviews.page(day, today, filter or DebtorFilter(), sort or DebtorSort(), offset, limit)
 
     def cockpit(self, customer_id: CustomerId) -> Cockpit:
         """Everything about one customer: the overview rows, documents, payments, credits and the timeline."""

@@ -1,4 +1,7 @@
-"""A demo company with customers across Europe and invoices in every state over 18 months.
+"""A demo company with customers across Europe and invoices in every state over 18 months, and a
+credit manager's last weeks on top (``demo_history``, ``demo_desk``, ``demo_bank``): reminder runs
+with the payments that came in between, pauses, notes and credit limits, and a bank statement
+imported yesterday with transactions waiting for review.
 
 The same seed and the same ``today`` give the same data.
 """
@@ -18,6 +21,7 @@ from desktop.domain.errors import PaydeskError
 from desktop.domain.ids import CustomerId, InvoiceId
 from desktop.domain.invoice import InvoiceDraft, InvoiceLine, due_date_for
 from desktop.domain.payment import Allocation, PaymentInput, PaymentMethod
+from desktop.services.demo_desk import live_in
 from desktop.services.paydesk import Paydesk
 from desktop.services.tasks import ProgressCallback, no_progress
 
@@ -101,26 +105,35 @@ PRICES = (Decimal("95.00"), Decimal("1200.00"), Decimal("249.00"), Decimal("480.
 
 def create_demo(
     paydesk: Paydesk, customers: int = 40, invoices: int = 300, seed: int = 1, today: date | None = None,
-    progress: ProgressCallback = no_progress,
+    progress: ProgressCallback = no_progress, history: bool = True,
 ) -> None:
-    """Fill an empty database with the demo company, customers and invoices."""
+    """Fill an empty database with the demo company, customers and invoices; with ``history`` also the
+    credit manager's last weeks (reminder runs, pauses, notes, credit limits, yesterday's statement).
+    Without it the payments are simply recorded: a plain book for scripts and tests to start from."""
     if paydesk.company.is_set_up():
         raise PaydeskError("This database already has a company; demo data goes into a new database.")
     rng = random.Random(seed)
     today = today or paydesk.today()
     paydesk.company.save(DEMO_COMPANY)
     customer_ids, markets = _customers(paydesk, rng, customers)
-    progress(1, 4)
+    progress(1, 5)
     drafts = _drafts(rng, today, customer_ids, markets, invoices)
     ids = paydesk.invoices.save_drafts(drafts)
-    progress(2, 4)
+    progress(2, 5)
     leave_as_draft = set(rng.sample(range(len(ids)), k=max(1, len(ids) // 25)))
     to_issue = [i for n, i in enumerate(ids) if n not in leave_as_draft]
     paydesk.invoices.finalize_many(to_issue)
-    progress(3, 4)
-    _settle(paydesk, rng, today, [(i, d) for n, (i, d) in enumerate(zip(ids, drafts, strict=True)) if n not in leave_as_draft])
+    progress(3, 5)
+    payments = _settle(paydesk, rng, today,
+                       [(i, d) for n, (i, d) in enumerate(zip(ids, drafts, strict=True)) if n not in leave_as_draft])
     _subscriptions(paydesk, today, customer_ids)
-    progress(4, 4)
+    progress(4, 5)
+    if history:
+        live_in(paydesk, random.Random(f"{seed}:desk"), today, payments)
+    else:
+        for payment in sorted(payments, key=lambda p: p.date):
+            paydesk.payments.record(payment)
+    progress(5, 5)
 
 
 def _subscriptions(paydesk: Paydesk, today: date, customer_ids: list[CustomerId]) -> None:
@@ -198,8 +211,12 @@ def _drafts(
     return drafts
 
 
-def _settle(paydesk: Paydesk, rng: random.Random, today: date, issued: list[tuple[InvoiceId, InvoiceDraft]]) -> None:
-    """Pay most invoices that fell due, part-pay some, void, write off and credit a few."""
+def _settle(
+    paydesk: Paydesk, rng: random.Random, today: date, issued: list[tuple[InvoiceId, InvoiceDraft]],
+) -> list[PaymentInput]:
+    """Void, write off and credit a few invoices; the payments of most that fell due (and some part payments)
+    are returned, to be recorded on their dates between the reminder runs (``demo_history``)."""
+    payments: list[PaymentInput] = []
     for invoice_id, draft in issued:
         age = (today - draft.due_date).days
         roll = rng.random()
@@ -218,11 +235,12 @@ def _settle(paydesk: Paydesk, rng: random.Random, today: date, issued: list[tupl
             if rng.random() < 0.03:
                 amount += Decimal("25.00")  # overpaid: stays as credit
             allocate = min(amount, total)
-            paydesk.payments.record(PaymentInput(
+            payments.append(PaymentInput(
                 customer_id=draft.customer_id, date=paid_on, amount=amount, currency=draft.currency,
                 method=rng.choice((PaymentMethod.BANK_TRANSFER, PaymentMethod.BANK_TRANSFER, PaymentMethod.CARD)),
                 allocations=[Allocation(invoice_id, allocate)],
             ))
+    return payments
 
 
 __all__ = ["DEMO_COMPANY", "create_demo"]

@@ -44,6 +44,11 @@ class PauseService:
             invoice_id: InvoiceId | None = None, starts_on: date | None = None) -> int:
         """Pause reminders for one invoice (or, ``invoice_id`` None, the whole customer) until ``until``
         (inclusive; None: until ended by hand). A promise to pay needs its date."""
+        return self.add_many(customer_id, kind, reason, until, [invoice_id], starts_on)[0]
+
+    def add_many(self, customer_id: CustomerId, kind: PauseKind, reason: str, until: date | None,
+                 invoice_ids: Sequence[InvoiceId | None], starts_on: date | None = None) -> list[int]:
+        """``add`` for several invoices (None: the whole customer) in one transaction: all or none."""
         problems: dict[str, str] = {}
         if not reason.strip():
             problems["reason"] = "Say why reminders stop (it is shown in the customer's timeline)."
@@ -56,16 +61,20 @@ class PauseService:
             problems["until"] = "The end can't be before the start."
         if problems:
             raise ValidationError(problems)
-        pause = Pause(customer_id=customer_id, kind=kind, reason=reason.strip(), starts_on=start, until=until,
-                      invoice_id=invoice_id)
+        pause_ids: list[int] = []
         with self._db.transaction() as conn:
-            if invoice_id is not None:
-                _check_invoice(conn, customer_id, invoice_id)
-            pause_id = dunning_pauses.insert_pause(conn, pause)
-            audit.record(conn, "dunning.pause", "customer", customer_id, f"Reminders paused ({KIND_NAMES[kind]}): {reason}")
-            if kind is PauseKind.HOLD:
-                event_store.record_hold(conn, pause_id, customer_id, pause.reason, start, until, invoice_id)
-            return pause_id
+            for invoice_id in dict.fromkeys(invoice_ids):
+                pause = Pause(customer_id=customer_id, kind=kind, reason=reason.strip(), starts_on=start, until=until,
+                              invoice_id=invoice_id)
+                if invoice_id is not None:
+                    _check_invoice(conn, customer_id, invoice_id)
+                pause_id = dunning_pauses.insert_pause(conn, pause)
+                audit.record(conn, "dunning.pause", "customer", customer_id,
+                             f"Reminders paused ({KIND_NAMES[kind]}): {reason}")
+                if kind is PauseKind.HOLD:
+                    event_store.record_hold(conn, pause_id, customer_id, pause.reason, start, until, invoice_id)
+                pause_ids.append(pause_id)
+        return pause_ids
 
     def end(self, pause_id: int, on: date | None = None) -> None:
         """End a pause now (reminders resume from the next run)."""

@@ -1,7 +1,5 @@
 """The billing run's bulk writes: invoices with ids given up front, their lines, the billed periods,
-in a few executemany statements of plain SQL (the hot path of a run that makes 100,000 invoices).
-Invoices go in as drafts and are then issued by ``invoices.mark_issued``, so the database's
-triggers (lines only on drafts, issued invoices frozen) hold as for any other invoice."""
+in a few executemany statements of plain SQL (the hot path of a run that makes 100,000 invoices)."""
 
 from __future__ import annotations
 
@@ -10,8 +8,10 @@ from datetime import date
 
 from sqlalchemy import Connection
 
-InvoiceRow = tuple[int, int, str, str, str, str, int, int, int, str, str]
-"""(id, customer id, currency, issue date, due date, notes, net, vat, total minor, created, updated)"""
+InvoiceRow = tuple[int, str, int, str, str, str, str, int, int, int, str | None, str | None, str, str, str, str, str,
+                   str | None, str, str]
+"""(id, status, customer id, currency, issue date, due date, notes, net, vat, total minor, number, reference,
+bill name, bill address, bill VAT id, bill language, bill country, finalized at, created, updated)"""
 LineRow = tuple[int, int, str, int, str, int, int, int]
 """(invoice id, position, description, quantity milli, unit, unit price minor, vat bp, net minor)"""
 BilledRow = tuple[int, str, str, int, int | None, str, str]
@@ -19,8 +19,9 @@ BilledRow = tuple[int, str, str, int, int | None, str, str]
 
 _INVOICE = (
     "INSERT INTO invoices (id, kind, status, customer_id, currency, issue_date, due_date, notes, net_minor, vat_minor,"
-    " total_minor, settled_minor, bill_name, bill_address, bill_vat_id, bill_language, bill_country, status_reason,"
-    " created_at, updated_at) VALUES (?, 'invoice', 'draft', ?, ?, ?, ?, ?, ?, ?, ?, 0, '', '', '', 'en', '', '', ?, ?)"
+    " total_minor, settled_minor, number, reference, bill_name, bill_address, bill_vat_id, bill_language, bill_country,"
+    " status_reason, finalized_at, created_at, updated_at)"
+    " VALUES (?, 'invoice', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)"
 )
 _LINE = (
     "INSERT INTO invoice_lines (invoice_id, position, description, quantity_milli, unit, unit_price_minor, discount_bp,"
@@ -38,10 +39,19 @@ def next_invoice_id(conn: Connection) -> int:
 
 
 def insert_invoices(conn: Connection, invoices: list[InvoiceRow], lines: list[LineRow]) -> None:
+    """Invoices, drafts or issued (status ``open`` with number, reference and bill-to, as finalizing
+    leaves them), and their lines, in the caller's transaction.
+
+    The lines go in first: the database refuses a line of an invoice that is not a draft (trigger
+    ``invoice_lines_issued_insert``, 0002), so an issued invoice is written after its lines, whole,
+    and nothing changes it afterwards. Until its invoice exists a line's foreign key is open:
+    ``defer_foreign_keys`` checks it at commit instead (SQLite turns the pragma off again at the end
+    of the transaction), so a line without its invoice still never reaches the database."""
+    if lines:
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        conn.exec_driver_sql(_LINE, lines)
     if invoices:
         conn.exec_driver_sql(_INVOICE, invoices)
-    if lines:
-        conn.exec_driver_sql(_LINE, lines)
 
 
 def insert_billed(conn: Connection, rows: list[BilledRow]) -> None:

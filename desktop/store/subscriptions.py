@@ -117,7 +117,7 @@ def load_many(conn: Connection, ids: list[int]) -> list[Subscription]:
     result: list[Subscription] = []
     parse = date.fromisoformat
     for chunk in _chunks(ids):
-        found = conn.exec_driver_sql(_LOAD_MANY.format(marks=",".join("?" * len(chunk))), tuple(chunk))
+        found = conn.exec_driver_sql(_LOAD_MANY.format(marks=",".join("?" * len(chunk))), tuple(chunk)).all()
         for (id_, customer_id, name, currency, start, end, timing, term_days, auto_send, terms, cancelled, notes,
              number, customer_name, next_day) in found:
             result.append(Subscription(
@@ -143,7 +143,7 @@ def due_ids(conn: Connection, until: date) -> list[int]:
     """Subscriptions with a period whose billing day is ``until`` or earlier, by id."""
     query = (select(subscriptions.c.id).where(subscriptions.c.next_bill_on.is_not(None), subscriptions.c.next_bill_on <= until)
              .order_by(subscriptions.c.id))
-    return list(conn.execute(query).scalars())
+    return list(conn.execute(query).scalars().all())
 
 
 def set_next_bill_on(conn: Connection, rows: list[tuple[str | None, int]]) -> None:
@@ -160,7 +160,7 @@ def last_billed(conn: Connection, ids: list[int]) -> dict[int, date]:
         for sub_id, start in conn.exec_driver_sql(
             f"SELECT subscription_id, max(period_start) FROM subscription_periods WHERE subscription_id IN ({marks})"
             " GROUP BY subscription_id", tuple(chunk),
-        ):
+        ).all():
             result[sub_id] = date.fromisoformat(start)
     return result
 
@@ -224,7 +224,7 @@ def pending_adjustments(conn: Connection, ids: list[int], currencies: dict[int, 
             "SELECT id, subscription_id, description, quantity_milli, unit, unit_price_minor, vat_rate_bp"
             f" FROM subscription_adjustments WHERE invoice_id IS NULL AND subscription_id IN ({marks}) ORDER BY id",
             tuple(chunk),
-        ):
+        ).all():
             line = InvoiceLine(text, Decimal(qty) / THOUSAND, from_minor(price, currencies[sub_id]), Decimal(vat) / BP,
                                unit=unit)
             result.setdefault(sub_id, []).append((adj_id, line))

@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         self.today.status_message.connect(self.show_message)
         self.debtors.status_message.connect(self.show_message)
         self.today.open_bank_review.connect(self.show_bank_review)
-        self.today.open_reminders.connect(lambda: self.show_view(self.reminders))
+        self.today.open_reminders.connect(self._open_reminder_run)
         self.bank.status_message.connect(self.show_message)
         self.reminders.status_message.connect(self.show_message)
         self.subscriptions.status_message.connect(self.show_message)
@@ -194,6 +194,12 @@ class MainWindow(QMainWindow):
             view.refresh()
         self._stale.clear()
         self._update_title()
+
+    def _open_reminder_run(self) -> None:
+        """From Today's "reminders are due": the Reminders page with today's run already previewed."""
+        self.show_view(self.reminders)
+        if not self.reminders.run.sending:
+            self.reminders.run.preview_run()
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 10_000)

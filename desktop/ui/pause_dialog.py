@@ -138,8 +138,7 @@ class PauseDialog(QDialog):
         try:
             if not targets:
                 raise ValidationError({"invoices": self.tr("Tick the invoices to pause, or choose all invoices.")})
-            for invoice_id in targets:
-                self._paydesk.pauses.add(self._customer_id, self.kind, self.reason.text(), until, invoice_id)
+            self._paydesk.pauses.add_many(self._customer_id, self.kind, self.reason.text(), until, targets)
         except ValidationError as error:
             self.errors.show(error)
             return False

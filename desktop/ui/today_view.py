@@ -78,7 +78,7 @@ class TodayView(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.header().setStretchLastSection(True)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.tree.setColumnWidth(0, 380)
+        self.tree.setColumnWidth(0, 460)
         self.tree.setColumnWidth(1, 130)
         self.tree.itemActivated.connect(self._activated)
         self.open_button = QPushButton(self.tr("Open"), self)

@@ -36,7 +36,7 @@ def test_debtors_json_is_the_documented_contract(paydesk: Paydesk, customer, mak
         "customer_number": eur["customer_number"], "customer_name": eur["customer_name"], "currency": "EUR",
         "open_balance": "70.00", "overdue": "70.00", "not_due": "0.00", "days_1_30": "70.00", "days_31_60": "0.00",
         "days_61_90": "0.00", "days_over_90": "0.00", "credit": "10.00", "level": 0, "on_hold": False, "disputed": False,
-        "next_action": "reminder", "next_action_date": "2026-10-30",
+        "next_action": "reminder", "next_action_date": "2026-11-21",  # due since Oct 30: due today
     }
     assert (usd["open_balance"], usd["not_due"], usd["credit"]) == ("25.50", "25.50", "0.00")
     before = run(capsys, "--db", path, "--json", "--as-of", "2026-11-10")

@@ -28,7 +28,8 @@ def paydesk(*args: str | Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def demo_db(tmp_path: Path) -> Path:
     path = tmp_path / "demo.sqlite"
-    result = paydesk("demo", "--db", path, "--customers", "10", "--invoices", "60", "--seed", "3", "--today", "2026-11-21")
+    result = paydesk("demo", "--db", path, "--customers", "10", "--invoices", "60", "--seed", "3", "--today", "2026-11-21",
+                     "--no-history")
     assert result.returncode == 0, result.stderr
     return path
 

@@ -25,7 +25,8 @@ def open_invoices(db: Path) -> list[dict[str, str]]:
 
 def test_import_then_list(tmp_path: Path) -> None:
     db = tmp_path / "demo.sqlite"
-    made = paydesk("demo", "--db", db, "--customers", "8", "--invoices", "60", "--seed", "2", "--today", "2026-11-21")
+    made = paydesk("demo", "--db", db, "--customers", "8", "--invoices", "60", "--seed", "2", "--today", "2026-11-21",
+                   "--no-history")
     assert made.returncode == 0, made.stderr
     invoice = open_invoices(db)[0]
     statement = tmp_path / "camt053.xml"

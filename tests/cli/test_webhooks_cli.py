@@ -31,7 +31,8 @@ def receiver() -> Iterator[WebhookReceiver]:
 @pytest.fixture
 def demo(tmp_path: Path, capsys) -> Path:
     db = tmp_path / "demo.sqlite"
-    assert main(["demo", "--db", str(db), "--customers", "6", "--invoices", "20", "--seed", "2", "--today", "2026-11-21"]) == 0
+    assert main(["demo", "--db", str(db), "--customers", "6", "--invoices", "20", "--seed", "2", "--today", "2026-11-21",
+                 "--no-history"]) == 0
     capsys.readouterr()
     return db
 

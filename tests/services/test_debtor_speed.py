@@ -115,3 +115,31 @@ def test_paging_in_memory_equals_paging_in_sql(paydesk: Paydesk, debtors: Debtor
                     for offset, limit in ((0, None), (1, 2)):
                         args = (flt, DebtorSort(column, descending), offset, limit, T)
                         assert debtor_queries.page_of(rows, *args) == debtor_queries.page(conn, *args), (column, flt)
+
+
+def test_the_service_pages_in_sql_as_page_of_does_in_memory(paydesk: Paydesk, debtors: DebtorService, make_invoice) -> None:
+    for number, name, amount, age, currency, paid_days in [
+        ("4001", "Delta Ltd", "100.00", 200, "EUR", 150), ("4002", "echo GmbH", "300.00", 100, "USD", None),
+        ("4003", "Foxtrot BV", "500.00", 60, "EUR", 20), ("4004", "Golf SA", "250.00", 40, "EUR", None),
+    ]:
+        cid = paydesk.customers.save(Customer(number=number, name=name, country="NL", emails=[f"{number}@example.com"]))
+        make_invoice(amount, issue=days(age), customer_id=cid, currency=currency, vat="0")
+        if paid_days is not None:  # an older invoice paid: days late in the last 12 months
+            paid = make_invoice("10.00", issue=days(age + 30), customer_id=cid, currency=currency, vat="0")
+            paydesk.payments.record(PaymentInput(cid, days(paid_days), D("10.00"), currency,
+                                                 allocations=[Allocation(paid, D("10.00"))]))
+    with paydesk.db.reading() as conn:
+        rows = debtor_queries.all_rows(conn, T, T)
+    assert any(r.avg_late is not None for r in rows)
+    for column in DebtorColumn:
+        for descending in (False, True):
+            for offset, limit in ((0, None), (1, 2)):
+                sort = DebtorSort(column, descending)
+                expected = debtor_queries.page_of(rows, DebtorFilter(), sort, offset, limit, T)
+                assert debtors.overview(sort=sort, offset=offset, limit=limit) == expected, column
+
+
+def test_services_give_their_connection_back(paydesk: Paydesk, make_invoice) -> None:
+    make_invoice("100.00", issue=days(60), vat="0")
+    for _ in range(12):  # more than the pool holds: each service's connection is closed when it goes
+        assert DebtorService(paydesk.db, lambda: T).overview().total_count == 1

@@ -119,7 +119,10 @@ def test_levels_next_and_last_actions(paydesk: Paydesk, debtors: DebtorService, 
     make_invoice("100.00", issue=days(20), vat="0")  # due T+10
     row = rows_by_currency(debtors)["EUR"]
     assert (row.level, row.level_name) == (0, "")
-    assert (row.next_action, row.next_action_on) == (NextAction.REMINDER, days(37))  # friendly notice: 7 days before due
+    # the friendly notice (7 days before due) fell due on T-37 and was never sent: it is due today, not in the past
+    assert (row.next_action, row.next_action_on) == (NextAction.REMINDER, T)
+    before = rows_by_currency(debtors, as_of=days(40))["EUR"]
+    assert (before.next_action, before.next_action_on) == (NextAction.REMINDER, days(37))  # still ahead then
     with paydesk.db.transaction() as conn:  # a first reminder sent for invoice a
         rid = conn.execute(text(
             "INSERT INTO reminders (customer_id, procedure_id, level_position, level_name, template, final, currency, run_date,"
@@ -132,19 +135,42 @@ def test_levels_next_and_last_actions(paydesk: Paydesk, debtors: DebtorService, 
     row = rows_by_currency(debtors)["EUR"]
     assert (row.level, row.level_name) == (2, "First reminder")
     assert (row.last_action, row.last_action_on) == (LastAction.REMINDER, days(2))
-    # invoice a's next level (second reminder, due + 18 = T-12) comes before the other's friendly notice (T+3)
-    assert (row.next_action, row.next_action_on) == (NextAction.REMINDER, days(12))
+    # invoice a's next level (second reminder, due + 18 = T-12) is due already: today, before the other's notice (T+3)
+    assert (row.next_action, row.next_action_on) == (NextAction.REMINDER, T)
     assert rows_by_currency(debtors, as_of=days(3))["EUR"].level == 0  # not sent yet then
 
-    debtors.add_note(customer, NoteKind.CALL, "Will pay next week", follow_up_on=T)
+    debtors.add_note(customer, NoteKind.CALL, "Will pay next week", follow_up_on=T + timedelta(days=1))
     row = rows_by_currency(debtors)["EUR"]
-    assert (row.next_action, row.next_action_on) == (NextAction.REMINDER, days(12))
+    assert (row.next_action, row.next_action_on) == (NextAction.REMINDER, T)
     paydesk.pauses.add(customer, PauseKind.PROMISE, "Promised on the phone", until=days(-5))
     paydesk.pauses.add(customer, PauseKind.HOLD, "Talking to the owner")
     row = rows_by_currency(debtors)["EUR"]
     assert row.on_hold and not row.disputed and row.promised_on == days(-5)
-    assert (row.next_action, row.next_action_on) == (NextAction.FOLLOW_UP, T)  # held: no reminder is next
+    assert (row.next_action, row.next_action_on) == (NextAction.FOLLOW_UP, T + timedelta(days=1))  # held: no reminder
     assert row.last_action is LastAction.CALL
+
+
+def test_a_reminder_due_already_is_due_today_unless_reminders_are_paused(
+        paydesk: Paydesk, debtors: DebtorService, customer, make_invoice) -> None:
+    make_invoice("100.00", issue=days(120), vat="0")  # due T-90, never reminded: the notice was due on T-97
+    row = rows_by_currency(debtors)["EUR"]
+    assert (row.next_action, row.next_action_on) == (NextAction.REMINDER, T)
+    assert rows_by_currency(debtors, as_of=days(30))["EUR"].next_action_on == days(30)  # due on the day looked at
+    assert rows_by_currency(debtors, as_of=days(100))["EUR"].next_action_on == days(97)  # ahead of that day
+    other = paydesk.customers.save(Customer(number="7001", name="Later Ltd", country="NL", emails=["l@example.com"]))
+    make_invoice("10.00", issue=days(5), customer_id=other, vat="0")  # due T+25: notice on T+18, in the future
+
+    def mine() -> dict[int, object]:
+        return {r.customer_id: r for r in debtors.overview(limit=None).rows}
+
+    assert mine()[other].next_action_on == days(-18)
+    paydesk.dunning.set_customer(customer, None, excluded=True)
+    assert mine()[customer].next_action is None  # excluded from reminders: none is next
+    paydesk.dunning.set_customer(customer, None, excluded=False)
+    paydesk.pauses.add(customer, PauseKind.PROMISE, "Pays on Friday", until=days(-4))
+    row = mine()[customer]
+    assert (row.next_action, row.next_action_on) == (NextAction.PROMISE, days(-4))  # paused: the promise, not a reminder
+    assert mine()[other].next_action_on == days(-18)
 
 
 def test_a_dispute_on_one_invoice_marks_the_customer(paydesk: Paydesk, debtors: DebtorService, customer, make_invoice) -> None:

@@ -162,3 +162,13 @@ def test_bank_import_age_setting(dunning: DunningService) -> None:
     assert dunning.bank_import_max_age_days() == 3
     dunning.set_bank_import_max_age_days(7)
     assert dunning.bank_import_max_age_days() == 7
+
+
+def test_pausing_several_invoices_is_all_or_nothing(pauses: PauseService, make_invoice, customer) -> None:
+    first, second = make_invoice("100.00"), make_invoice("50.00")
+    draft = make_invoice("10.00", finalize=False)
+    with pytest.raises(StateError):
+        pauses.add_many(customer, PauseKind.DISPUTE, "Goods damaged", None, [first, second, draft])
+    assert pauses.pauses(customer) == []
+    ids = pauses.add_many(customer, PauseKind.DISPUTE, "Goods damaged", None, [first, second])
+    assert len(ids) == 2 and {p.invoice_id for p in pauses.pauses(customer)} == {first, second}

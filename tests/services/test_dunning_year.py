@@ -38,7 +38,7 @@ class Year:
     def __init__(self, path: Path) -> None:
         self.day = START - timedelta(days=1)
         self.paydesk = Paydesk.open(path, today=lambda: self.day)
-        create_demo(self.paydesk, customers=15, invoices=120, seed=5, today=self.day)
+        create_demo(self.paydesk, customers=15, invoices=120, seed=5, today=self.day, history=False)
         self.dunning = DunningService(self.paydesk.db, lambda: self.day)
         self.pauses = PauseService(self.paydesk.db, lambda: self.day)
         self.sent: dict[InvoiceId, list[tuple[date, int]]] = defaultdict(list)

@@ -76,6 +76,9 @@ def test_reminders_due_item_opens_the_reminders_page(qtbot, paydesk, book, monke
     assert window.today.queue.reminders_due > 0 and len(items) == 1
     window.today.open_item(items[0])
     assert window.stack.currentWidget() is window.reminders
+    # ... with today's run already previewed: the messages the Today page counted.
+    qtbot.waitUntil(lambda: window.reminders.run.preview is not None, timeout=10_000)
+    assert len(window.reminders.run.preview.to_send) == window.today.queue.reminders_due
     window.close()
 
 
