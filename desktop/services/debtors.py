@@ -37,6 +37,10 @@ class DebtorService:
         day = as_of or today
         return self._overviews.page(day, today, filter or DebtorFilter(), sort or DebtorSort(), offset, limit)
 
+    def close(self) -> None:
+        """Give back the connection that holds the computed overviews (the next ``overview`` opens one again)."""
+        self._overviews.close()
+
     def cockpit(self, customer_id: CustomerId) -> Cockpit:
         """Everything about one customer: the overview rows, documents, payments, credits and the timeline."""
         return read_cockpit(self._db, customer_id, self._today)

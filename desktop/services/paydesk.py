@@ -85,4 +85,5 @@ class Paydesk:
         return self.db.report
 
     def close(self) -> None:
+        self.debtors.close()
         self.db.close()

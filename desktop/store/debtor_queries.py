@@ -1,5 +1,13 @@
-"""The debtor overview in SQL: one row per customer and currency, computed once per request into a
-temporary table, then filtered, sorted, counted, totalled and paged there.
+"""The debtor overview in SQL: one row per customer and currency, computed into a temporary table, then
+filtered, sorted, counted, totalled and paged there (``OverviewCache`` keeps those tables on a connection of
+its own until anything changes). Only the rows shown become Python objects; the columns that follow from
+others (next and last action, credit used) are virtual columns, and the average days paid late is worked
+out for the rows shown until someone sorts by it.
+
+The next reminder: for each reminder level, the oldest open invoice at that level plus the offset of the
+procedure's next level. A reminder due already is due on the day looked at (not on a past day); none while
+the customer is excluded from reminders or has a pause of the whole account (hold, dispute, promise, plan),
+as the reminder run does.
 
 "As of D" (the same rule as the reports): invoices issued on or before D, less what settled them on
 or before D - payments by their ``date``, credit notes by their issue date, write-offs by the day
@@ -333,7 +341,7 @@ def page(conn: Connection, flt: DebtorFilter, sort: DebtorSort, offset: int, lim
     # The rows to show picked by their keys alone; their other columns read for those rows only.
     chosen = f" WHERE t.rowid IN (SELECT rowid FROM temp.{table}{where} ORDER BY {order}{bounds})" if limit is not None else where
     rows = [_row(r) for r in conn.execute(text(
-        f"SELECT {shown}, {_LEVEL_NAME} FROM temp.{table} t{chosen} ORDER BY {order}"), params)]
+        f"SELECT {shown}, {_LEVEL_NAME} FROM temp.{table} t{chosen} ORDER BY {order}"), params).all()]
     totals = [
         DebtorTotals(r.currency, r.n, *(from_minor(v or 0, r.currency) for v in (r.o, r.od, r.b0, r.b1, r.b2, r.b3, r.b4, r.cr)))
         for r in conn.execute(text(

@@ -9,6 +9,7 @@ subscriptions have invoices due, the billing run makes them (``billed``).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -119,8 +120,17 @@ class BackgroundJobs(QObject):
         """Deliver due outbox messages when email is set up; False when nothing was started."""
         if not self._can_start() or not self._paydesk.mail_settings.load().configured:
             return False
-        outbox, token = self._paydesk.outbox, self._token
-        return self._start("deliver", lambda: outbox.deliver(cancel=token))
+        outbox, invoice_mail, token = self._paydesk.outbox, self._paydesk.invoice_mail, self._token
+
+        def work() -> object:
+            # The billing run's renewal and invoice emails (with their PDFs) are composed here, in the
+            # background, then go out with everything else that is due.
+            if invoice_mail.pending_count():
+                with contextlib.suppress(PaydeskError):  # a notice that can't be composed waits for the next round
+                    invoice_mail.queue_subscription_notices(cancel=token)
+            return outbox.deliver(cancel=token)
+
+        return self._start("deliver", work)
 
     def poll_now(self) -> bool:
         """Ask the provider about open pay links when one is set up; False when nothing was started."""

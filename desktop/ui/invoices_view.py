@@ -141,6 +141,8 @@ class InvoicesView(QWidget):
         self.write_off_action = self._action(self.tr("Write off…"), self.write_off_selected,
                                              tip=self.tr("Mark what is left open as uncollectible"))
         self.pdf_action = self._action(self.tr("Open PDF"), self.open_pdf_selected, "Ctrl+Shift+O")
+        self.email_action = self._action(self.tr("Email invoice"), self.email_selected,
+                                         tip=self.tr("Email the invoice with its PDF to the customer (through the outbox)"))
         self.export_action = self._action(self.tr("Export PDFs…"), self.export_selected, "Ctrl+E",
                                           sp.SP_DialogSaveButton, self.tr("Write a PDF of each selected invoice to a folder"))
         self.search_action = self._action(self.tr("Search"), self._focus_search, QKeySequence.StandardKey.Find)
@@ -152,7 +154,7 @@ class InvoicesView(QWidget):
         bar.setIconSize(bar.iconSize() * 0.75)
         for action in (self.new_action, self.open_action, self.finalize_action, self.delete_action, None,
                        self.payment_action, self.credit_action, self.void_action, self.write_off_action, None,
-                       self.pdf_action, self.export_action):
+                       self.pdf_action, self.email_action, self.export_action):
             if action is None:
                 bar.addSeparator()
             else:
@@ -267,13 +269,15 @@ class InvoicesView(QWidget):
         self.void_action.setEnabled(invoice is not None and allowed(Action.VOID, invoice.status))
         self.write_off_action.setEnabled(invoice is not None and allowed(Action.WRITE_OFF, invoice.status))
         self.pdf_action.setEnabled(one is not None and one.status is not InvoiceStatus.DRAFT)
+        self.email_action.setEnabled(one is not None and one.kind is InvoiceKind.INVOICE
+                                     and one.status not in (InvoiceStatus.DRAFT, InvoiceStatus.VOID))
         self.export_action.setEnabled(many or any(s.status is not InvoiceStatus.DRAFT for s in chosen))
 
     def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
         for action in (self.open_action, self.finalize_action, self.delete_action, None, self.payment_action,
                        self.credit_action, self.void_action, self.write_off_action, None, self.pdf_action,
-                       self.export_action, None, self.new_action):
+                       self.email_action, self.export_action, None, self.new_action):
             if action is None:
                 menu.addSeparator()
             else:
@@ -452,6 +456,24 @@ class InvoicesView(QWidget):
         one = self._single()
         if one is not None:
             self.open_pdf(one.id)
+
+    def email_selected(self) -> None:
+        """Queue the invoice email (PDF attached, pay link when a provider is set up); the outbox sends it."""
+        one = self._single()
+        if one is None:
+            return
+        mail = self._paydesk.invoice_mail
+
+        def work(_progress: ProgressCallback, _token: CancelToken) -> int:
+            return mail.email_invoice(one.id)
+
+        def done(_outbox_id: int) -> None:
+            self.status_message.emit(self.tr("Invoice {number} is queued for email; the outbox sends it within a minute.")
+                                     .format(number=one.number))
+            self.changed.emit()
+
+        self._tasks.run(work, done, title=self.tr("Preparing the email…"), on_failure=self._task_failed,
+                        dialog_parent=self.window())
 
     def open_pdf(self, invoice_id: InvoiceId) -> None:
         def work(_progress: ProgressCallback, _token: CancelToken) -> Path:

@@ -118,16 +118,20 @@ def test_paging_in_memory_equals_paging_in_sql(paydesk: Paydesk, debtors: Debtor
 
 
 def test_the_service_pages_in_sql_as_page_of_does_in_memory(paydesk: Paydesk, debtors: DebtorService, make_invoice) -> None:
+    made = []  # (age, amount, customer, currency, paid after days): issued oldest first, as numbering wants
     for number, name, amount, age, currency, paid_days in [
         ("4001", "Delta Ltd", "100.00", 200, "EUR", 150), ("4002", "echo GmbH", "300.00", 100, "USD", None),
         ("4003", "Foxtrot BV", "500.00", 60, "EUR", 20), ("4004", "Golf SA", "250.00", 40, "EUR", None),
     ]:
         cid = paydesk.customers.save(Customer(number=number, name=name, country="NL", emails=[f"{number}@example.com"]))
-        make_invoice(amount, issue=days(age), customer_id=cid, currency=currency, vat="0")
+        made.append((age, amount, cid, currency, None))
         if paid_days is not None:  # an older invoice paid: days late in the last 12 months
-            paid = make_invoice("10.00", issue=days(age + 30), customer_id=cid, currency=currency, vat="0")
-            paydesk.payments.record(PaymentInput(cid, days(paid_days), D("10.00"), currency,
-                                                 allocations=[Allocation(paid, D("10.00"))]))
+            made.append((age + 30, "10.00", cid, currency, paid_days))
+    for age, amount, cid, currency, paid_days in sorted(made, key=lambda m: -m[0]):
+        invoice = make_invoice(amount, issue=days(age), customer_id=cid, currency=currency, vat="0")
+        if paid_days is not None:
+            paydesk.payments.record(PaymentInput(cid, days(paid_days), D(amount), currency,
+                                                 allocations=[Allocation(invoice, D(amount))]))
     with paydesk.db.reading() as conn:
         rows = debtor_queries.all_rows(conn, T, T)
     assert any(r.avg_late is not None for r in rows)
@@ -143,3 +147,7 @@ def test_services_give_their_connection_back(paydesk: Paydesk, make_invoice) -> 
     make_invoice("100.00", issue=days(60), vat="0")
     for _ in range(12):  # more than the pool holds: each service's connection is closed when it goes
         assert DebtorService(paydesk.db, lambda: T).overview().total_count == 1
+    service = DebtorService(paydesk.db, lambda: T)
+    first = service.overview()
+    service.close()  # the computed rows go with the connection: computed again on the next request
+    assert service.overview() == first

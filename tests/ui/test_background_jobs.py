@@ -75,3 +75,22 @@ def test_timers(jobs: BackgroundJobs) -> None:
     assert jobs.first_poll.isActive() and jobs.first_poll.interval() == 10_000
     jobs.stop()
     assert not jobs.deliver_timer.isActive() and not jobs.first_poll.isActive()
+
+
+def test_the_billing_runs_emails_are_composed_and_sent_in_the_background(qtbot, paydesk: Paydesk, customer,
+                                                                         server: MailServer, jobs: BackgroundJobs) -> None:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from desktop.domain.subscriptions import PlanLine, Subscription
+    from tests.conftest import TODAY
+
+    paydesk.subscriptions.save(Subscription.new(customer, "Hosting", "EUR", TODAY + timedelta(days=3),
+                                                [PlanLine("Hosting", Decimal(1), Decimal("50.00"), Decimal(21))]))
+    made = paydesk.billing.run(TODAY)
+    assert made.count == 1 and paydesk.invoice_mail.pending_count() == 1
+    paydesk.mail_settings.save(MailSettings("127.0.0.1", server.port, Security.NONE, "", "Billing", "billing@example.com"))
+    with qtbot.waitSignal(jobs.delivered, timeout=20_000):
+        assert jobs.deliver_now()
+    assert paydesk.invoice_mail.pending_count() == 0 and len(server.received) == 1
+    assert made.invoices[0].number in server.received[0].data.decode("utf-8", "replace")

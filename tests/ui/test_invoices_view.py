@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.domain.payment import Allocation, PaymentInput
 from desktop.domain.states import InvoiceStatus
+from desktop.services.mail_settings import MailSettings, Security
 from desktop.ui.credit_note_dialog import CreditNoteDialog
 from desktop.ui.invoice_editor import InvoiceEditor
 from desktop.ui.invoice_table import OVERDUE
@@ -375,3 +376,20 @@ def test_new_invoice_without_customers_adds_the_first_customer_then_opens_the_in
     editor = view.findChild(InvoiceEditor)
     assert editor is not None and editor.isVisible()
     assert editor.current_draft().customer_id == paydesk.customers.search()[0]
+
+
+def test_email_invoice_queues_it_in_the_outbox(qtbot, view, paydesk, invoices, shown: Messages):
+    select(view, invoices["draft"])
+    assert not view.email_action.isEnabled()  # drafts are never emailed
+    select(view, invoices["overdue"])
+    assert view.email_action.isEnabled()
+    view.email_action.trigger()  # email not set up: said so, nothing queued
+    qtbot.waitUntil(lambda: bool(shown.errors), timeout=10_000)
+    assert "Email is not set up" in shown.errors[0] and paydesk.outbox.list() == []
+    paydesk.mail_settings.save(MailSettings(host="127.0.0.1", port=2525, security=Security.NONE,
+                                            from_address="billing@paydesk-demo.example"))
+    with qtbot.waitSignal(view.status_message, timeout=10_000) as said:
+        view.email_action.trigger()
+    assert "queued for email" in said.args[0]
+    [entry] = paydesk.outbox.list()
+    assert entry.state == "queued" and entry.to == ["cuentas@garcia.example"] and entry.kind == "invoice"
