@@ -9,6 +9,7 @@ and imports again with it.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,8 +33,10 @@ from desktop.services.bank_matching import decide, load_context
 from desktop.services.tasks import CancelToken, ProgressCallback
 from desktop.store import audit, bank_queries, statement_profiles
 from desktop.store import bank_records as records
+from desktop.store.bank_checkpoint import checkpoint_after_commit
 from desktop.store.bank_queries import StoredTransaction, TransactionDetail
-from desktop.store.bank_records import StatementSummary
+from desktop.store.bank_records import Outcome, StatementSummary
+from desktop.store.bank_writer import BulkWriter
 from desktop.store.database import Connection, Database
 
 __all__ = ["ImportReport", "NeedsMapping", "StatementService", "StatementSummary", "TransactionDetail", "UnreadableStatement"]
@@ -81,10 +84,11 @@ class StatementService:
     ) -> list[ImportReport]:
         with self._db.reading() as conn:
             profiles = statement_profiles.load(conn)
+        digest = _Sha256(data)
         parsed_files = read_statement_file(file_name, data, profiles, mapping)
         for name, parsed in parsed_files:
             _check_amounts(name, parsed)
-        sha = hashlib.sha256(data).hexdigest()
+        sha = digest.hexdigest()
         with self._db.transaction() as conn:
             if mapping is not None and save_profile:
                 statement_profiles.save(conn, mapping)
@@ -93,8 +97,7 @@ class StatementService:
                 cancel.check()
             new_rows = [r for _, rows, _ in stored for r in rows]
             fresh = [StoredTransaction(r.id, r.tx, TransactionState.UNMATCHED, ()) for r in new_rows]
-            outcomes = decide(conn, fresh, load_context(conn), progress, cancel)
-            records.insert_transactions(conn, new_rows, outcomes)
+            outcomes = decide(conn, fresh, load_context(conn), progress, cancel, _Inserter(new_rows))
             states = {o.transaction_id: o.state for o in outcomes}
             reports = []
             for report, rows, import_id in stored:
@@ -103,6 +106,7 @@ class StatementService:
                 audit.record(conn, "statement.imported", "bank_import", import_id,
                              f"{report.file} ({report.format}): {report.imported} new, {report.duplicates} already imported, "
                              f"{report.matched} booked automatically, {report.review} to review")
+            checkpoint_after_commit(conn)
             return reports
 
     # --- statements ---------------------------------------------------------------------------
@@ -147,6 +151,23 @@ def read_file(path: Path) -> bytes:
         raise UnreadableStatement("this is a folder, not a statement file", file_name=str(path)) from None
     except PermissionError:
         raise UnreadableStatement("Paydesk may not read this file (permission denied)", file_name=str(path)) from None
+
+
+class _Sha256:
+    """The SHA-256 of a file, worked out on a thread while the file is parsed: ``hashlib`` lets go of the
+    GIL for large data, so the ~0.04 s a 20 MB statement takes overlap the parse."""
+
+    def __init__(self, data: bytes) -> None:
+        self._hex = ""
+        self._thread = threading.Thread(target=self._run, args=(data,), name="paydesk-sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self, data: bytes) -> None:
+        self._hex = hashlib.sha256(data).hexdigest()
+
+    def hexdigest(self) -> str:
+        self._thread.join()
+        return self._hex
 
 
 def _check_amounts(name: str, parsed: ParsedFile) -> None:
@@ -195,6 +216,19 @@ def _store_file(
             rows.append(records.NewTransaction(next_tx, statement_row, statement.account, tx, key))
             next_tx += 1
     return report, rows, import_id
+
+
+class _Inserter:
+    """Stores new transactions with their outcomes as matching hands them over, run by run, in order."""
+
+    def __init__(self, rows: list[records.NewTransaction]) -> None:
+        self._rows = rows
+        self._done = 0
+
+    def __call__(self, writer: BulkWriter, outcomes: list[Outcome], now: str) -> None:
+        rows = self._rows[self._done:self._done + len(outcomes)]
+        self._done += len(outcomes)
+        records.queue_transactions(writer, rows, outcomes, now)
 
 
 def _count_states(report: ImportReport, ids: list[int], states: dict[int, TransactionState]) -> None:

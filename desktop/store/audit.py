@@ -34,14 +34,20 @@ def record(
     ))
 
 
+INSERT_MANY = "INSERT INTO audit_log (at, action, entity, entity_id, summary, changes) VALUES (?, ?, ?, ?, ?, '{}')"
+"""The statement of ``record_many``, for a bulk writer; its parameters are ``many_rows``."""
+
+
 def record_many(conn: Connection, rows: list[tuple[str, str, int, str]]) -> None:
     """Bulk form of ``record`` for (action, entity, entity_id, summary) rows, as plain SQL for speed."""
     if rows:
-        at = instant_text(utcnow())
-        conn.exec_driver_sql(
-            "INSERT INTO audit_log (at, action, entity, entity_id, summary, changes) VALUES (?, ?, ?, ?, ?, '{}')",
-            [(at, *row) for row in rows],
-        )
+        conn.exec_driver_sql(INSERT_MANY, many_rows(rows))
+
+
+def many_rows(rows: list[tuple[str, str, int, str]], at: str | None = None) -> list[tuple[str, str, str, int, str]]:
+    """The parameters of ``INSERT_MANY``: each row stamped ``at`` (now, as stored, by default)."""
+    stamp = at or instant_text(utcnow())
+    return [(stamp, *row) for row in rows]
 
 
 def entries(conn: Connection, entity: str | None = None, entity_id: int | None = None, limit: int = 500) -> list[AuditEntry]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, insert
 
 from desktop.domain.ids import CustomerId, InvoiceId
-from desktop.domain.matching import KnownCustomer, OpenBook, OpenInvoice
+from desktop.domain.matching import KnownCustomer, OpenBook, make_open_invoice
 from desktop.domain.money import from_minor
 from desktop.store.bank_schema import learned_ibans
 from desktop.store.types import utcnow
@@ -38,8 +38,8 @@ def load_open_book(conn: Connection) -> OpenBook:
         due_date = dates.get(due)
         if due_date is None:
             due_date = dates[due] = date.fromisoformat(due)
-        invoices.append(OpenInvoice(InvoiceId(id_), number, reference, CustomerId(customer_id), currency,
-                                    unit * open_minor, issue_date, due_date))
+        invoices.append(make_open_invoice(InvoiceId(id_), number, reference, CustomerId(customer_id), currency,
+                                          unit * open_minor, issue_date, due_date))
     ibans: dict[int, list[str]] = defaultdict(list)
     for customer_id, iban in conn.exec_driver_sql(
         "SELECT customer_id, iban FROM customer_ibans UNION SELECT customer_id, iban FROM learned_ibans"

@@ -2,6 +2,8 @@
 
 Bulk paths use plain SQL with ids assigned here: an import of 20,000 entries must store them in
 a fraction of a second, inside the one write transaction (``BEGIN IMMEDIATE``) that owns the file.
+New transactions are stored with their outcomes by a ``BulkWriter`` (``queue_transactions``) while
+matching goes on.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from desktop.domain.bank import BalanceCheck, BankTransaction, ParsedFile, Statement, TransactionState
 from desktop.domain.money import from_minor, to_minor
 from desktop.store.bank_schema import bank_imports, bank_statements, bank_transactions
+from desktop.store.bank_writer import BulkWriter
 from desktop.store.types import instant_text, utcnow
 
 
@@ -70,7 +73,7 @@ def next_id(conn: Connection, table: str) -> int:
     return int(conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").scalar_one())
 
 
-_INSERT = (
+TRANSACTION_INSERT = (
     "INSERT INTO bank_transactions (id, statement_id, account, booking_date, value_date, amount_minor, currency,"
     " counterparty_name, counterparty_iban, counterparty_bic, remittance, structured_reference, bank_reference,"
     " end_to_end_id, bank_code, instructed_minor, instructed_currency, raw, dedupe_key, state, category, rule_id,"
@@ -79,9 +82,16 @@ _INSERT = (
 )
 
 
-def insert_transactions(conn: Connection, rows: list[NewTransaction], outcomes: list[Outcome]) -> None:
-    """Store new transactions with what matching made of them (``outcomes``, one per row, same order)."""
-    now = instant_text(utcnow())
+def queue_transactions(writer: BulkWriter, rows: list[NewTransaction], outcomes: list[Outcome], now: str) -> None:
+    """Store new transactions with what matching made of them (``outcomes``, one per row, same order), on the
+    writer's thread, stamped ``now``."""
+    writer.insert(TRANSACTION_INSERT, transaction_rows(rows, outcomes, now))
+
+
+def transaction_rows(rows: list[NewTransaction], outcomes: list[Outcome], now: str) -> list[tuple[object, ...]]:
+    """The parameters of ``TRANSACTION_INSERT`` for each new transaction with its outcome."""
+    if len(rows) != len(outcomes):
+        raise ValueError("one outcome per transaction")
     params = []
     for r, o in zip(rows, outcomes, strict=True):
         if o.transaction_id != r.id:
@@ -90,16 +100,16 @@ def insert_transactions(conn: Connection, rows: list[NewTransaction], outcomes: 
         instructed = None
         if t.instructed_amount is not None and t.instructed_currency:
             instructed = _minor(t.instructed_amount, t.instructed_currency)
+        value_date = t.value_date
         params.append((
             r.id, r.statement_row, r.account[:40], t.booking_date.isoformat(),
-            t.value_date.isoformat() if t.value_date else None, _minor(t.amount, t.currency), t.currency,
+            value_date.isoformat() if value_date else None, _minor(t.amount, t.currency), t.currency,
             t.counterparty_name[:300], t.counterparty_iban[:40], t.counterparty_bic[:11], t.remittance,
             t.structured_reference[:40], t.bank_reference[:120], t.end_to_end_id[:120], t.bank_code[:40], instructed,
             t.instructed_currency[:3], t.raw, r.dedupe_key, o.state.value, o.category, o.rule_id, o.customer_id,
             o.payment_id, o.matched_by, o.score, o.suggestions, o.note, now,
         ))
-    if params:
-        conn.exec_driver_sql(_INSERT, params)
+    return params
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,15 +6,20 @@ What is timed is what the user waits for: ``paydesk.statements.import_file`` (pa
 duplicates, store, load the open book, match, book the sure payments, audit), in one
 transaction. Printed beside it, on the same run: the parse alone, and the baseline of booking
 payments one transaction each through ``PaymentService.record`` (as a user recording payments by
-hand would), extrapolated to 20,000.
+hand would), extrapolated to 20,000. ``--phases`` also prints where the import's time goes, on the
+thread that runs it (storing runs beside matching on a writer thread: ``waiting for the writer`` is
+what is left of it when matching is done).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -84,13 +89,51 @@ def transactions(paydesk: Paydesk, count: int, seed: int) -> list[BankTransactio
     return result
 
 
+def time_phases() -> Callable[[float], None]:
+    """Wrap the steps of an import with timers; returns what prints them (seconds of wall time, in order)."""
+    from desktop.services import bank_matching, statements
+    from desktop.store import bank_writer
+
+    spent: dict[str, float] = defaultdict(float)
+
+    def timed(owner: object, name: str, label: str) -> None:
+        step = getattr(owner, name)
+
+        @functools.wraps(step)
+        def wrapper(*args: object, **kwargs: object) -> object:
+            started = time.perf_counter()
+            try:
+                return step(*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - started
+        setattr(owner, name, wrapper)
+
+    timed(statements, "read_statement_file", "parse")
+    timed(statements, "_store_file", "recognize duplicates, store file and statement")
+    timed(statements, "load_context", "load the open book")
+    timed(bank_matching, "_match_run", "match (with what the writer costs it)")
+    timed(bank_matching, "queue_bookings", "hand bookings to the writer")
+    timed(bank_matching, "audit_rows", "hand bookings to the writer")
+    timed(statements.records, "queue_transactions", "hand transactions to the writer")
+    timed(bank_writer.BulkWriter, "wait", "waiting for the writer")
+
+    def report(total: float) -> None:
+        print("  phases:")
+        for label, seconds in spent.items():
+            print(f"    {label:48s} {seconds:5.2f} s")
+        print(f"    {'the rest (commit, audit, threads, checks)':48s} {total - sum(spent.values()):5.2f} s")
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=20_000)
     parser.add_argument("--invoices", type=int, default=100_000)
     parser.add_argument("--customers", type=int, default=2_000)
     parser.add_argument("--baseline", type=int, default=300)
+    parser.add_argument("--phases", action="store_true", help="print where the import's time goes")
     args = parser.parse_args()
+    report_phases = time_phases() if args.phases else None
     folder = Path(tempfile.mkdtemp(prefix="paydesk-bench-"))
 
     started = time.perf_counter()
@@ -111,6 +154,8 @@ def main() -> None:
     print(f"import + match: {len(txs):,} entries against {args.invoices:,} open invoices in {elapsed:.2f} s "
           f"= {len(txs) / elapsed:,.0f} entries/s (target < 3 s)")
     print(f"  booked {report.matched:,}, review {report.review:,}, unmatched {report.unmatched:,}, ignored {report.ignored:,}")
+    if report_phases is not None:
+        report_phases(elapsed)
 
     started = time.perf_counter()
     again = paydesk.statements.import_file("bench.xml", data)[0]

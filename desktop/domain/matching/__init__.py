@@ -5,10 +5,10 @@ Pure domain code: the service builds an ``OpenBook`` from the database, calls
 (``settle``, ``learn_iban``) so the next transaction sees the change.
 """
 
-from desktop.domain.matching.book import KnownCustomer, OpenBook, OpenInvoice
+from desktop.domain.matching.book import KnownCustomer, OpenBook, OpenInvoice, make_open_invoice
 from desktop.domain.matching.categories import PROVIDERS
 from desktop.domain.matching.matcher import DEFAULT_SETTINGS, MAX_SUGGESTIONS, match_transaction
-from desktop.domain.matching.result import MatchOutcome, Reason, Signal, Suggestion
+from desktop.domain.matching.result import MatchOutcome, Reason, Signal, Suggestion, suggestions_json
 from desktop.domain.matching.rules import (
     Rule,
     RuleKind,
@@ -35,9 +35,11 @@ __all__ = [
     "Signal",
     "Suggestion",
     "first_matching_rule",
+    "make_open_invoice",
     "match_transaction",
     "rule_hits",
     "rule_matches",
     "rule_problems",
+    "suggestions_json",
     "validate_rule",
 ]

@@ -43,6 +43,28 @@ class OpenInvoice:
     due_date: date
 
 
+_SETTERS = tuple(getattr(OpenInvoice, name).__set__ for name in OpenInvoice.__slots__)  # type: ignore[attr-defined]
+
+
+def make_open_invoice(
+    invoice_id: InvoiceId, number: str, reference: str, customer_id: CustomerId, currency: str, open_amount: Decimal,
+    issue_date: date, due_date: date, _new: Any = object.__new__, _setters: tuple[Any, ...] = _SETTERS,
+) -> OpenInvoice:
+    """``OpenInvoice(...)``, about twice as fast, for books of 100,000: the frozen dataclass's ``__init__``
+    fills each slot through ``object.__setattr__``; this fills them through the slots themselves."""
+    invoice = _new(OpenInvoice)
+    s0, s1, s2, s3, s4, s5, s6, s7 = _setters
+    s0(invoice, invoice_id)
+    s1(invoice, number)
+    s2(invoice, reference)
+    s3(invoice, customer_id)
+    s4(invoice, currency)
+    s5(invoice, open_amount)
+    s6(invoice, issue_date)
+    s7(invoice, due_date)
+    return invoice  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True, slots=True)
 class KnownCustomer:
     customer_id: CustomerId
