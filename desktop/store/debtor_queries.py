@@ -280,8 +280,11 @@ _LEVEL_NAME = ("COALESCE((SELECT l.name FROM dunning_levels l WHERE l.procedure_
 
 
 def version(conn: Connection) -> int:
-    """A number that changes whenever anything the overview reads changes (kept by triggers)."""
-    return int(conn.execute(text("SELECT changes FROM debtor_version WHERE id = 1")).scalar_one_or_none() or 0)
+    """A number that changes whenever another connection (of this process or another) committed a change
+    to the database (``PRAGMA data_version``): read on the cache's own connection, which writes nothing but
+    its temporary tables. Any commit counts, not only those the overview reads: a spare recomputation is
+    cheaper than a trigger on every row of every table it reads."""
+    return int(conn.exec_driver_sql("PRAGMA data_version").scalar_one())
 
 
 def all_rows(conn: Connection, as_of: date, today: date) -> list[Any]:

@@ -1,7 +1,5 @@
 """What keeps the debtor overview fast, kept by the triggers of migration 0012 (no code writes these):
 
-- ``debtor_version``: one row whose counter goes up on every change the overview reads, so that a
-  computed overview can be reused until something changes (in this process or any other).
 - ``debtor_facts``: per customer and currency, the day of the last payment and of the last reminder.
 - ``debtor_paid_days``: per customer, currency and day, how many invoices were paid in full that day
   and their days paid late summed (paid on time counts 0): "average days paid late over the last
@@ -16,13 +14,6 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.store.schema import Base
-
-
-class DebtorVersionRow(Base):
-    __tablename__ = "debtor_version"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    changes: Mapped[int] = mapped_column(Integer)
 
 
 class DebtorFactsRow(Base):
@@ -45,6 +36,5 @@ class DebtorPaidDayRow(Base):
     days_late: Mapped[int] = mapped_column(Integer)
 
 
-debtor_version = DebtorVersionRow.__table__
 debtor_facts = DebtorFactsRow.__table__
 debtor_paid_days = DebtorPaidDayRow.__table__
