@@ -8,16 +8,14 @@ separators are read from the cells, as the bank import does.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import PurePath
 
-from desktop.domain.bank import UnreadableStatement
 from desktop.domain.column_mapping import Column, ColumnMapping
 from desktop.importers.ledger_mapping import LedgerMapping
 from desktop.importers.ledger_words import best_field
-from desktop.importers.tabular import TableInfo, describe
+from desktop.importers.tabular import TableInfo, describe, matching_profile
 from desktop.importers.tabular_guess import HEADER_SEARCH_ROWS, find_header_row, guess_date_format, guess_separators
-from desktop.importers.tabular_read import Table, read_for, read_table
+from desktop.importers.tabular_read import Table, read_table
 from desktop.importers.tabular_values import cell_text, is_blank
 
 __all__ = ["TableInfo", "guess_ledger_mapping", "ledger_table_info", "matching_ledger_profile"]
@@ -65,21 +63,7 @@ def guess_ledger_mapping(file_name: str, data: bytes, name: str = "") -> LedgerM
 
 def matching_ledger_profile(file_name: str, data: bytes, profiles: Sequence[LedgerMapping]) -> LedgerMapping | None:
     """The first saved profile whose header signature this file has (at its header row, or a few rows off)."""
-    for profile in profiles:
-        try:
-            table = read_for(file_name, data, profile)
-        except UnreadableStatement:
-            continue
-        if (table.kind == "xlsx") != (not profile.delimiter):
-            continue
-        if table.signature(profile.header_row) == profile.signature:
-            return profile
-        if profile.header_row is None:
-            continue
-        for row in range(min(len(table.rows), HEADER_SEARCH_ROWS)):
-            if row != profile.header_row and table.signature(row) == profile.signature:
-                return replace(profile, header_row=row)
-    return None
+    return matching_profile(file_name, data, profiles)
 
 
 def ledger_table_info(file_name: str, data: bytes, mapping: LedgerMapping) -> TableInfo:

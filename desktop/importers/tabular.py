@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TypeVar
 
 from desktop.domain.bank import BankTransaction, ParsedFile, Statement, StatementKind, UnreadableStatement
 from desktop.domain.column_mapping import (
@@ -25,7 +26,7 @@ from desktop.domain.column_mapping import (
 from desktop.domain.errors import ValidationError
 from desktop.domain.money import round_money
 from desktop.importers.tabular_guess import guess_mapping
-from desktop.importers.tabular_read import Table, read_for
+from desktop.importers.tabular_read import SavedLayout, Table, read_for
 from desktop.importers.tabular_values import Cell, cell_text, is_blank, to_amount, to_date
 from desktop.importers.tabular_words import CURRENCY_SYMBOLS
 from desktop.importers.xml_safety import gc_paused
@@ -61,7 +62,10 @@ def describe(file_name: str, data: bytes, mapping: ColumnMapping) -> TableInfo:
                      len(table.data_rows(mapping.header_row, mapping.skip_footer_rows)), table.signature(mapping.header_row))
 
 
-def matching_profile(file_name: str, data: bytes, profiles: Sequence[ColumnMapping]) -> ColumnMapping | None:
+Layout = TypeVar("Layout", bound=SavedLayout)
+
+
+def matching_profile(file_name: str, data: bytes, profiles: Sequence[Layout]) -> Layout | None:
     """The first saved mapping whose header signature this file has (at its header row, or a few rows off)."""
     for profile in profiles:
         try:

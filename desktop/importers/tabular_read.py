@@ -14,9 +14,10 @@ import io
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
+from typing import Protocol
 
 from desktop.domain.bank import UnreadableStatement
-from desktop.domain.column_mapping import ColumnMapping, header_signature
+from desktop.domain.column_mapping import header_signature
 from desktop.importers.encoding import decode_text
 from desktop.importers.tabular_values import Cell, cell_text, is_blank
 from desktop.importers.xlsx import is_xlsx, read_sheet
@@ -87,7 +88,17 @@ def read_table(file_name: str, data: bytes, delimiter: str = "", quote_char: str
     return _read_table(file_name, data, delimiter, quote_char, sheet)
 
 
-def read_for(file_name: str, data: bytes, mapping: ColumnMapping) -> Table:
+class SavedLayout(Protocol):
+    """What recognizing a saved profile needs: a bank statement's ``ColumnMapping`` or a ledger layout."""
+
+    signature: str
+    sheet: str
+    delimiter: str
+    quote_char: str
+    header_row: int | None
+
+
+def read_for(file_name: str, data: bytes, mapping: SavedLayout) -> Table:
     return _read_table(file_name, data, mapping.delimiter, mapping.quote_char, mapping.sheet)
 
 
