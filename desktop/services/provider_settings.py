@@ -91,6 +91,9 @@ def validate(value: ProviderSettings) -> None:
         url = getattr(value, name)
         if url and not _is_web_url(url):
             problems[name] = "Enter a full web address starting with https:// (or leave it empty)."
+        elif url and name != "redirect_url" and not _is_safe_for_keys(url):
+            problems[name] = ("The API key travels with every call: use an https:// address "
+                              "(plain http:// is allowed for localhost only).")
     if value.provider is ProviderKind.URL_TEMPLATE:
         problem = _template_problem(value.url_template)
         if problem:
@@ -111,6 +114,12 @@ def validate(value: ProviderSettings) -> None:
 def _is_web_url(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("https", "http") and bool(parts.netloc)
+
+
+def _is_safe_for_keys(url: str) -> bool:
+    """An API address the key may be sent to: https, or http on this machine (a test or local proxy)."""
+    parts = urlsplit(url)
+    return parts.scheme == "https" or (parts.hostname or "").lower() in ("localhost", "127.0.0.1", "::1")
 
 
 def _template_problem(template: str) -> str:

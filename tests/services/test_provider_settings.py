@@ -40,6 +40,8 @@ def test_settings_round_trip_and_are_audited(paydesk, service) -> None:
     (ProviderSettings(ProviderKind.URL_TEMPLATE, url_template="pay.example.com/{number}"), "url_template"),
     (ProviderSettings(ProviderKind.URL_TEMPLATE, url_template="https://pay.example.com/{number"), "url_template"),
     (ProviderSettings(ProviderKind.STRIPE, stripe_base_url="ftp://x"), "stripe_base_url"),
+    (ProviderSettings(ProviderKind.STRIPE, stripe_base_url="http://api.stripe.example"), "stripe_base_url"),  # key in clear
+    (ProviderSettings(ProviderKind.MOLLIE, mollie_base_url="http://api.mollie.example"), "mollie_base_url"),
     (ProviderSettings(ProviderKind.STRIPE, methods={"NL": ["ideal", "creditcard"]}), "methods[NL]"),
     (ProviderSettings(ProviderKind.MOLLIE, methods={"Netherlands": ["ideal"]}), "methods[Netherlands]"),
 ])
