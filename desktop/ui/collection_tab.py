@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.domain.errors import PaydeskError
@@ -17,6 +17,7 @@ from desktop.services.tasks import CancelToken, ProgressCallback
 from desktop.ui import messages
 from desktop.ui.formatting import date_text, money_with_currency
 from desktop.ui.list_widgets import empty_state, read_only_table
+from desktop.ui.rows_model import RowsModel
 from desktop.ui.tasks import Task, TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -32,30 +33,12 @@ class CaseRow:
     invoices: str  # the invoice numbers
 
 
-class CasesModel(QAbstractTableModel):
+class CasesModel(RowsModel):
     CUSTOMER, INVOICES, AMOUNT, SINCE, EXPORTED, CLOSED = range(6)
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[CaseRow] = []
-        self._headers = (_tr("Customer"), _tr("Invoices"), _tr("Amount"), _tr("Handed over"), _tr("Exported"),
-                         _tr("Closed"))
-
-    def set_rows(self, rows: list[CaseRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
+        super().__init__((_tr("Customer"), _tr("Invoices"), _tr("Amount"), _tr("Handed over"), _tr("Exported"),
+                         _tr("Closed")), parent)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -147,7 +130,8 @@ class CollectionTab(QWidget):
 
     def selected(self) -> CollectionCase | None:
         row = self.table.currentIndex().row()
-        return self.model.rows[row].case if 0 <= row < len(self.model.rows) else None
+        found = self.model.row_at(row)
+        return found.case if found is not None else None
 
     def _update_buttons(self) -> None:
         case = self.selected()

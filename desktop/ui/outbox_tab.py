@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_datetime
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -19,6 +19,7 @@ from desktop.services.tasks import CancelToken, ProgressCallback
 from desktop.ui import messages
 from desktop.ui.formatting import ui_locale
 from desktop.ui.list_widgets import empty_state, read_only_table
+from desktop.ui.rows_model import RowsModel
 from desktop.ui.run_messages import FAILED_COLOR, SENT_COLOR
 from desktop.ui.tasks import Task, TaskRunner
 
@@ -38,35 +39,17 @@ def when(value: datetime | None) -> str:
     return "" if value is None else format_datetime(value.astimezone(), format="short", locale=ui_locale())
 
 
-class OutboxModel(QAbstractTableModel):
+class OutboxModel(RowsModel):
     STATE, TO, SUBJECT, CREATED, ATTEMPTS, NEXT, ERROR = range(7)
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.entries: list[OutboxEntry] = []
-        self._headers = (_tr("State"), _tr("To"), _tr("Subject"), _tr("Created"), _tr("Attempts"), _tr("Next attempt"),
-                         _tr("Last error"))
-
-    def set_entries(self, entries: list[OutboxEntry]) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
+        super().__init__((_tr("State"), _tr("To"), _tr("Subject"), _tr("Created"), _tr("Attempts"), _tr("Next attempt"),
+                         _tr("Last error")), parent)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        entry = self.entries[index.row()]
+        entry = self.rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(entry, index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == self.ATTEMPTS:
@@ -165,7 +148,7 @@ class OutboxTab(QWidget):
 
     def _show(self, result: tuple[list[OutboxEntry], dict[str, int]]) -> None:
         entries, counts = result
-        self.model.set_entries(entries)
+        self.model.set_rows(entries)
         if entries:
             self.pages.setCurrentIndex(0)
         else:
@@ -177,7 +160,7 @@ class OutboxTab(QWidget):
 
     def selected(self) -> OutboxEntry | None:
         row = self.table.currentIndex().row()
-        return self.model.entries[row] if 0 <= row < len(self.model.entries) else None
+        return self.model.row_at(row)
 
     def _update_buttons(self) -> None:
         entry = self.selected()

@@ -149,7 +149,7 @@ class RunTab(QWidget):
     def _clear(self) -> None:
         self.preview = None
         self.composed.clear()
-        self.model.set_plans([])
+        self.model.set_rows([])
         self.banner.hide()
         self.send_button.setEnabled(False)
         self.count_label.clear()
@@ -177,7 +177,7 @@ class RunTab(QWidget):
     def _show_preview(self, preview: RunPreview) -> None:
         self._clear()
         self.preview = preview
-        self.model.set_plans(preview.plans)
+        self.model.set_rows(preview.plans)
         self._show_warnings(preview.warnings)
         self.send_button.setEnabled(bool(preview.to_send) or bool(preview.handovers))
         self._update_count()
@@ -197,12 +197,12 @@ class RunTab(QWidget):
         if self.preview is None:
             self.count_label.clear()
             return
-        self.count_label.setText(counts_text(self.model.plans, len(self.preview.handovers)))
+        self.count_label.setText(counts_text(self.model.rows, len(self.preview.handovers)))
 
     # --- the selected email ------------------------------------------------------------------
     def current_plan(self) -> ReminderPlan | None:
         row = self.table.currentIndex().row()
-        return self.model.plans[row] if 0 <= row < len(self.model.plans) else None
+        return self.model.row_at(row)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.show_email()
@@ -333,7 +333,7 @@ class RunTab(QWidget):
         for message in report.messages:
             self.composed[plan_key(plan_of(message))] = message
         plans = [plan_of(m) for m in report.messages]
-        self.model.set_plans(plans)
+        self.model.set_rows(plans)
         self._update_count()
         if plans:
             self.pages.setCurrentIndex(0)

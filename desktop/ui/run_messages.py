@@ -10,11 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.domain.dunning.model import PlanStatus, ReminderPlan
 from desktop.ui.formatting import money_with_currency
+from desktop.ui.rows_model import RowsModel
 
 Index = QModelIndex | QPersistentModelIndex
 PlanKey = tuple[int, int, int | None, tuple[int, ...]]
@@ -69,42 +70,27 @@ def level_text(plan: ReminderPlan) -> str:
     return plan.level.name
 
 
-class RunMessagesModel(QAbstractTableModel):
-    """The run's plans, one row each; ``set_plans`` replaces them, ``statuses_changed`` repaints."""
+class RunMessagesModel(RowsModel):
+    """The run's plans, one row each; ``set_rows`` replaces them, ``statuses_changed`` repaints."""
 
     CUSTOMER, LEVEL, INVOICES, AMOUNT, TO, STATUS = range(6)
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.plans: list[ReminderPlan] = []
-        self._headers = (_tr("Customer"), _tr("Level"), _tr("Invoices"), _tr("Amount"), _tr("To"), _tr("Status"))
-
-    def set_plans(self, plans: list[ReminderPlan]) -> None:
-        self.beginResetModel()
-        self.plans = list(plans)
-        self.endResetModel()
+        super().__init__((_tr("Customer"), _tr("Level"), _tr("Invoices"), _tr("Amount"), _tr("To"), _tr("Status")), parent)
 
     def statuses_changed(self) -> None:
-        if self.plans:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.plans) - 1, self.STATUS))
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.plans)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, self.STATUS))
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole and section == self.AMOUNT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return super().headerData(section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        plan = self.plans[index.row()]
+        plan = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(plan, column)

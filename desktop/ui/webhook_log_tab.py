@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,6 +28,7 @@ from desktop.services.webhooks import DeliveryEntry, DeliveryReport, WebhookServ
 from desktop.ui import messages
 from desktop.ui.list_widgets import empty_state, read_only_table
 from desktop.ui.outbox_tab import when
+from desktop.ui.rows_model import RowsModel
 from desktop.ui.run_messages import FAILED_COLOR, SENT_COLOR
 from desktop.ui.tasks import Task, TaskRunner
 from desktop.ui.webhook_endpoint_dialog import event_label
@@ -45,35 +46,17 @@ def state_text(state: str) -> str:
             "failed": _tr("Failed")}.get(state, state)
 
 
-class DeliveryModel(QAbstractTableModel):
+class DeliveryModel(RowsModel):
     TIME, ENDPOINT, EVENT, EVENT_ID, STATE, ATTEMPTS, STATUS, NEXT, ANSWER = range(9)
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.entries: list[DeliveryEntry] = []
-        self._headers = (_tr("Time"), _tr("Endpoint"), _tr("Event"), _tr("Event id"), _tr("State"), _tr("Attempts"),
-                         _tr("Status"), _tr("Next attempt"), _tr("Last error or answer"))
-
-    def set_entries(self, entries: list[DeliveryEntry]) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
+        super().__init__((_tr("Time"), _tr("Endpoint"), _tr("Event"), _tr("Event id"), _tr("State"), _tr("Attempts"),
+                         _tr("Status"), _tr("Next attempt"), _tr("Last error or answer")), parent)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        entry = self.entries[index.row()]
+        entry = self.rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.text(entry, index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (self.ATTEMPTS, self.STATUS):
@@ -206,7 +189,7 @@ class DeliveryLogTab(QWidget):
         except PaydeskError as error:
             messages.show_error(self, error)
             return
-        self.model.set_entries(entries)
+        self.model.set_rows(entries)
         if entries:
             self.pages.setCurrentIndex(0)
         else:
@@ -219,7 +202,7 @@ class DeliveryLogTab(QWidget):
 
     def selected(self) -> DeliveryEntry | None:
         row = self.table.currentIndex().row()
-        return self.model.entries[row] if 0 <= row < len(self.model.entries) else None
+        return self.model.row_at(row)
 
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)

@@ -122,7 +122,7 @@ def test_held_back_message_shows_its_reason(qtbot, page: RemindersView, paydesk:
 
     import_camt(paydesk, tx("121.00", name="Somebody", text="payment"))
     preview(qtbot, page)
-    [plan] = page.run.model.plans
+    [plan] = page.run.model.rows
     assert plan.status is PlanStatus.HELD_BACK
     assert cell(page, 0, 5).startswith("Held back: ") and plan.reason in cell(page, 0, 5)
     assert page.run.count_label.text() == "1 held back"
@@ -139,7 +139,7 @@ def test_selected_message_shows_the_exact_email(qtbot, page: RemindersView, two_
     assert parts is not None
     assert run.email.to.text() == "cuentas@garcia.example"
     assert run.email.subject.text() == parts.subject and parts.subject
-    plan = run.model.plans[garcia]
+    plan = run.model.rows[garcia]
     assert plan.invoice_numbers[0] in parts.text
     assert plan.invoice_numbers[0] in run.email.html.toPlainText()
     assert [a.name for a in parts.attachments] == [f"{plan.invoice_numbers[0].replace('/', '_')}.pdf"]
@@ -165,7 +165,7 @@ def test_send_records_and_delivers(qtbot, page: RemindersView, paydesk: Paydesk,
     assert shown.errors == []
     assert len(server.received) == 2
     assert {message_from_bytes(r.data)["To"] for r in server.received} == {"cuentas@garcia.example", "buh@veter.example"}
-    assert [p.status for p in page.run.model.plans] == [PlanStatus.SENT, PlanStatus.SENT]
+    assert [p.status for p in page.run.model.rows] == [PlanStatus.SENT, PlanStatus.SENT]
     assert {cell(page, r, 5) for r in range(2)} == {"Sent"}
     assert page.run.count_label.text() == "2 sent"
     assert (count(paydesk, "reminders"), count(paydesk, "outbox")) == (2, 2)
@@ -189,7 +189,7 @@ def test_cancel_sends_and_records_nothing(qtbot, page: RemindersView, paydesk: P
     qtbot.waitUntil(lambda: not page.run.sending, timeout=30_000)
     assert statuses == ["Cancelled: nothing was sent or recorded."]
     assert (count(paydesk, "reminders"), count(paydesk, "outbox"), len(server.received)) == (0, 0, 0)
-    assert [p.status for p in page.run.model.plans] == [PlanStatus.PLANNED, PlanStatus.PLANNED]
+    assert [p.status for p in page.run.model.rows] == [PlanStatus.PLANNED, PlanStatus.PLANNED]
     assert page.run.send_button.isEnabled()
 
 
@@ -213,7 +213,7 @@ def test_outbox_retry_deliver_and_save(qtbot, page: RemindersView, paydesk: Payd
     preview(qtbot, page)
     page.run.send_run()
     qtbot.waitUntil(lambda: not page.run.sending, timeout=30_000)
-    assert {p.status for p in page.run.model.plans} == {PlanStatus.FAILED}
+    assert {p.status for p in page.run.model.rows} == {PlanStatus.FAILED}
     outbox = page.outbox
     page.tabs.setCurrentWidget(outbox)
     qtbot.waitUntil(lambda: outbox.model.rowCount() == 2, timeout=10_000)

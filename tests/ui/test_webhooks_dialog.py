@@ -153,11 +153,11 @@ def test_delivery_log_shows_a_500_then_replay_and_deliver_now(qtbot, paydesk, ta
     receiver.body = "try later"
     log = dialog.log
     log.refresh()
-    assert [log.model.text(e, log.model.STATE) for e in log.model.entries] == ["Waiting"]
+    assert [log.model.text(e, log.model.STATE) for e in log.model.rows] == ["Waiting"]
 
     log.deliver_now()
     qtbot.waitUntil(lambda: log.deliver_task is None, timeout=20_000)
-    (entry,) = log.model.entries
+    (entry,) = log.model.rows
     m = log.model
     assert [m.text(entry, c) for c in (m.ENDPOINT, m.EVENT, m.STATE, m.ATTEMPTS, m.STATUS)] == [
         receiver.url, "Invoice finalized", "Waiting", "1", "500"]
@@ -171,24 +171,24 @@ def test_delivery_log_shows_a_500_then_replay_and_deliver_now(qtbot, paydesk, ta
 
     assert len(log.replay_selected()) == 1
     assert "is queued again" in log.result.text()
-    assert log.model.entries[0].replay and log.model.text(log.model.entries[0], m.EVENT) == (
+    assert log.model.rows[0].replay and log.model.text(log.model.rows[0], m.EVENT) == (
         "Invoice finalized (replay)")
     log.deliver_now()
     qtbot.waitUntil(lambda: log.deliver_task is None, timeout=20_000)
-    assert [m.text(e, m.STATE) for e in log.model.entries] == ["Delivered", "Waiting"]
+    assert [m.text(e, m.STATE) for e in log.model.rows] == ["Delivered", "Waiting"]
     assert receiver.event_ids() == [entry.event_uid, entry.event_uid]  # the same event id both times
     assert receiver.received[-1].signature_ok
 
     log.set_filter(state="delivered")
-    assert [e.state for e in log.model.entries] == ["delivered"]
+    assert [e.state for e in log.model.rows] == ["delivered"]
     assert log.count_label.text() == "1 waiting, 0 being sent, 1 delivered, 0 failed"
     log.set_filter(state="failed")
     assert log.pages.currentIndex() == 1  # nothing failed: the hint
     endpoint_id = paydesk.webhooks.endpoints()[0].id
     log.set_filter("delivered", endpoint_id)
-    assert [(e.state, e.endpoint_id) for e in log.model.entries] == [("delivered", endpoint_id)]
+    assert [(e.state, e.endpoint_id) for e in log.model.rows] == [("delivered", endpoint_id)]
     log.set_filter()
-    assert len(log.model.entries) == 2
+    assert len(log.model.rows) == 2
 
 
 def test_new_secret_without_a_keyring_is_kept_for_this_session(qtbot, paydesk, tasks, receiver, monkeypatch) -> None:
