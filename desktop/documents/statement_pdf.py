@@ -125,7 +125,8 @@ def _section(statement: Statement, section: StatementSection, texts: DocumentTex
         ])
     rows.append([Paragraph(_esc(texts["statement_balance"]), styles.total), "", "", "", "",
                  Paragraph(_esc(formats.money(section.balance)), styles.total_r)])
-    table = Table(rows, repeatRows=1, colWidths=[40 * mm, 27 * mm, 27 * mm, 20 * mm, 31 * mm, 31 * mm])
+    # Dates get 30 mm: "20 мар. 2026 г." is 67 pt wide and must not wrap.
+    table = Table(rows, repeatRows=1, colWidths=[38 * mm, 30 * mm, 30 * mm, 20 * mm, 29 * mm, 29 * mm])
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
         ("BACKGROUND", (0, -1), (-1, -1), SHADE), ("SPAN", (0, -1), (4, -1)), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

@@ -125,7 +125,8 @@ class CollectionTab(QWidget):
             self.hint.setText(self.tr("No cases are handed over to collection. A customer's invoices go to collection "
                                       "some days after the final notice, when a run is sent."))
             self.pages.setCurrentIndex(1)
-        self.count_label.setText(self.tr("{count} cases").format(count=len(rows)))
+        count = len(rows)
+        self.count_label.setText(self.tr("1 case") if count == 1 else self.tr("{count} cases").format(count=count))
         self._update_buttons()
 
     def selected(self) -> CollectionCase | None:
